@@ -1,0 +1,122 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /**
+   * Configuration of the Release Coordinator backend. Every key is optional
+   * and has a default.
+   */
+  releaseCoordinator?: {
+    /**
+     * The environments releases are prepared for, in promotion order.
+     * Defaults to `staging` (no approval) and `production` (one approval).
+     */
+    environments?: Array<{
+      /** Environment name, e.g. `production`. */
+      name: string;
+      /** Approvals needed before deployment. Default 0 for staging, 1 for production. */
+      requiredApprovals?: number;
+      /**
+       * Who may approve: group entity refs, or `owner` for the owner group of
+       * the entity. Default `[owner]`.
+       */
+      approvers?: string[];
+      /**
+       * How long after a deployment a critical incident triggers an automated
+       * rollback. Default 60 minutes.
+       */
+      watchWindow?: HumanDuration;
+    }>;
+
+    /**
+     * Named roles and the group entity refs whose members hold them, e.g.
+     * `database-admin: [group:default/dba]`.
+     */
+    roles?: {
+      [role: string]: string[];
+    };
+
+    /** Quality gate checklist settings. */
+    checklist?: {
+      /** Minimum code coverage in percent for `code-coverage`. Default 80. */
+      coverageThreshold?: number;
+      /** Days an attested `rollback-procedure-tested` stays valid. Default 30. */
+      rollbackRehearsalMaxAgeDays?: number;
+    };
+
+    /**
+     * Periods in which approval and deployment to the named environments are
+     * blocked: one-off (`start` and `end`) or recurring (`recurring`).
+     */
+    freezeWindows?: Array<{
+      /** Name shown to users, e.g. `year-end`. */
+      name: string;
+      /** Environments the freeze applies to. */
+      environments: string[];
+      /** Start of a one-off freeze, ISO-8601. */
+      start?: string;
+      /** End of a one-off freeze, ISO-8601. */
+      end?: string;
+      /** A freeze that repeats. */
+      recurring?: {
+        /** Cron expression of each start, in UTC, e.g. `0 0 * * SAT`. */
+        cron: string;
+        /** How long each occurrence lasts. */
+        duration: HumanDuration;
+      };
+    }>;
+
+    /** Delivery metrics settings. */
+    metrics?: {
+      /** Year of the DORA report whose tier thresholds apply. Default 2023. */
+      doraReportYear?: number;
+    };
+
+    /** Schedule of the provider pulls. */
+    schedule?: {
+      /** How often each provider pulls. Default 10 minutes. */
+      frequency?: HumanDuration;
+      /** How long one pull may run. Default 5 minutes. */
+      timeout?: HumanDuration;
+    };
+
+    /** Incoming webhooks; each one is off until its secret or token is set. */
+    webhooks?: {
+      /** GitHub webhooks (`deployment_status`, `workflow_run`, `check_run`). */
+      github?: {
+        /**
+         * Secret that signs deliveries (`X-Hub-Signature-256`).
+         * @visibility secret
+         */
+        secret?: string;
+      };
+      /** GitLab deployment and pipeline hooks. */
+      gitlab?: {
+        /**
+         * Token sent by GitLab in `X-Gitlab-Token`.
+         * @visibility secret
+         */
+        token?: string;
+      };
+      /** Alertmanager webhook v4. */
+      alertmanager?: {
+        /**
+         * Bearer token Alertmanager sends.
+         * @visibility secret
+         */
+        token?: string;
+        /** Alert label matched to `prometheus.io/service-name`. Default `service`. */
+        entityLabel?: string;
+        /** Alert label holding the severity. Default `severity`. */
+        severityLabel?: string;
+      };
+      /** PagerDuty webhooks v3. */
+      pagerduty?: {
+        /**
+         * Secret that signs deliveries (`X-PagerDuty-Signature`).
+         * @visibility secret
+         */
+        secret?: string;
+      };
+    };
+  };
+}

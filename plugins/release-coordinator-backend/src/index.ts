@@ -1,0 +1,7 @@
+/**
+ * Backend plugin of the Release Coordinator.
+ *
+ * @packageDocumentation
+ */
+
+export { releaseCoordinatorPlugin as default } from './plugin';

@@ -1,0 +1,39 @@
+import { InputError } from '@backstage/errors';
+import { z } from 'zod';
+
+/** Path parameters of the entity routes (`/entities/:kind/:namespace/:name/...`). */
+export const entityPathSchema = z.object({
+  kind: z.string().min(1).max(63),
+  namespace: z.string().min(1).max(63),
+  name: z.string().min(1).max(253),
+});
+
+/** Query of `GET /entities/:kind/:namespace/:name/releases`. */
+export const listReleasesQuerySchema = z
+  .object({
+    environment: z.string().min(1).max(63).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+/**
+ * Parses input with a schema, turning failures into a 400 `InputError` that
+ * names the offending field.
+ */
+export function parseInput<T extends z.ZodTypeAny>(
+  schema: T,
+  input: unknown,
+  where: 'path' | 'query' | 'body',
+): z.infer<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const details = result.error.issues
+      .map(issue => {
+        const field = issue.path.join('.');
+        return field ? `${field}: ${issue.message}` : issue.message;
+      })
+      .join('; ');
+    throw new InputError(`Invalid ${where}: ${details}`);
+  }
+  return result.data;
+}

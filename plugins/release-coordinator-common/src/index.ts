@@ -1,0 +1,10 @@
+/**
+ * Shared wire types, permissions and annotations of the Release Coordinator
+ * plugin family.
+ *
+ * @packageDocumentation
+ */
+
+export * from './annotations';
+export * from './permissions';
+export * from './types';

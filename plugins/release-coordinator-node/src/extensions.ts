@@ -1,0 +1,303 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  CostRecordInput,
+  Deployment,
+  DeploymentInput,
+  DeploymentStatus,
+  IncidentInput,
+} from '@release-coordinator/backstage-plugin-common';
+
+/**
+ * What the backend hands a provider on each scheduled pull for one entity.
+ *
+ * @public
+ */
+export interface ProviderPullRequest {
+  /** The catalog entity to pull data for. */
+  entity: Entity;
+  /**
+   * The cursor the provider returned on its previous successful pull for this
+   * entity, or undefined on the first pull. Its format belongs to the provider.
+   */
+  cursor?: string;
+  /** Aborted when the pull's timeout elapses or the backend shuts down. */
+  signal: AbortSignal;
+}
+
+/**
+ * The parts every provider shares: a stable id and an entity filter.
+ *
+ * @public
+ */
+export interface ReleaseCoordinatorProvider {
+  /**
+   * Stable id, also the `source` of the records it returns, e.g. `github`.
+   * Cursors are stored per provider id and entity.
+   */
+  readonly id: string;
+  /**
+   * Whether this provider has data for the entity, usually decided by its
+   * annotations (SPEC §8). When absent, the provider is asked for every entity
+   * that has any Release Coordinator annotation.
+   */
+  appliesTo?(entity: Entity): boolean;
+}
+
+/**
+ * Result of one deployment pull.
+ *
+ * @public
+ */
+export interface DeploymentPullResult {
+  /** Deployments seen since the cursor; upserted by (source, externalId). */
+  deployments: DeploymentInput[];
+  /** Cursor for the next pull; when undefined the previous one is kept. */
+  cursor?: string;
+}
+
+/**
+ * A request to roll an entity back in one environment.
+ *
+ * @public
+ */
+export interface RollbackRequest {
+  entity: Entity;
+  environment: string;
+  /** The earlier succeeded deployment whose version is to be restored. */
+  target: Deployment;
+  /** The deployment being rolled back, when known. */
+  current?: Deployment;
+  /** Why the rollback is done, as given by the user or the automation. */
+  reason: string;
+  /** User entity ref, or `release-coordinator` for automated rollbacks. */
+  initiator: string;
+  /** Key that makes retries of the same rollback safe at the provider. */
+  idempotencyKey: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * What a provider started when asked to roll back; the backend records it as
+ * a deployment of kind `rollback`.
+ *
+ * @public
+ */
+export interface RollbackExecution {
+  /** Id of the started run in the provider, e.g. a workflow run id. */
+  externalId: string;
+  status: DeploymentStatus;
+  /** Link to the run in the provider's UI. */
+  url?: string;
+  startedAt?: string;
+}
+
+/**
+ * The capability of executing a rollback (GitHub workflow_dispatch, GitLab
+ * job retry, Argo CD rollback, ...).
+ *
+ * @public
+ */
+export interface DeploymentRollbackCapability {
+  /** Starts the rollback in the system that deployed the entity. */
+  rollback(request: RollbackRequest): Promise<RollbackExecution>;
+}
+
+/**
+ * Pulls the deployment history of entities from a CI/CD system, and may
+ * execute rollbacks there.
+ *
+ * @public
+ */
+export interface DeploymentProvider
+  extends ReleaseCoordinatorProvider,
+    Partial<DeploymentRollbackCapability> {
+  /** Returns the deployments of the entity since the cursor. */
+  pull(request: ProviderPullRequest): Promise<DeploymentPullResult>;
+}
+
+/**
+ * True when the deployment provider can execute rollbacks.
+ *
+ * @public
+ */
+export function supportsRollback(
+  provider: DeploymentProvider,
+): provider is DeploymentProvider & DeploymentRollbackCapability {
+  return typeof provider.rollback === 'function';
+}
+
+/**
+ * Result of one incident pull.
+ *
+ * @public
+ */
+export interface IncidentPullResult {
+  /** Incidents started or changed since the cursor; upserted by (source, externalId). */
+  incidents: IncidentInput[];
+  /** Cursor for the next pull; when undefined the previous one is kept. */
+  cursor?: string;
+}
+
+/**
+ * Pulls incidents attributed to entities from an incident or alerting system.
+ *
+ * @public
+ */
+export interface IncidentProvider extends ReleaseCoordinatorProvider {
+  /** Returns the incidents of the entity since the cursor. */
+  pull(request: ProviderPullRequest): Promise<IncidentPullResult>;
+}
+
+/**
+ * Result of one cost pull.
+ *
+ * @public
+ */
+export interface CostPullResult {
+  /** Daily cost records; upserted by (entityRef, date, source). */
+  costs: CostRecordInput[];
+  /** Cursor for the next pull; when undefined the previous one is kept. */
+  cursor?: string;
+}
+
+/**
+ * Pulls the daily infrastructure cost of entities from a cloud-cost system.
+ *
+ * @public
+ */
+export interface CostProvider extends ReleaseCoordinatorProvider {
+  /** Returns the daily cost records of the entity since the cursor. */
+  pull(request: ProviderPullRequest): Promise<CostPullResult>;
+}
+
+/**
+ * One incoming webhook delivery as the backend received it.
+ *
+ * @public
+ */
+export interface WebhookRequest {
+  /** Request headers with lower-case names. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The exact bytes received, for signature verification. */
+  rawBody: Buffer;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  body: unknown;
+  /**
+   * Finds the refs of the catalog entities whose annotation has the given
+   * value, e.g. (`github.com/project-slug`, `acme/payments`).
+   */
+  findEntityRefsByAnnotation(
+    annotation: string,
+    value: string,
+  ): Promise<string[]>;
+}
+
+/**
+ * What a webhook delivery amounted to, for the backend to ingest.
+ *
+ * @public
+ */
+export interface WebhookResult {
+  /** Delivery id from the sender (e.g. `X-GitHub-Delivery`), used to drop repeats. */
+  deliveryId?: string;
+  deployments?: DeploymentInput[];
+  incidents?: IncidentInput[];
+}
+
+/**
+ * Receives webhooks from one sender at `POST /api/release-coordinator/webhooks/<path>`.
+ * The route is reachable without a Backstage token, so the handler must
+ * verify the sender's signature or token and throw `AuthenticationError`
+ * from `@backstage/errors` when it does not match (the backend answers 401
+ * and changes nothing); a handler whose secret is not configured must not be
+ * registered.
+ *
+ * @public
+ */
+export interface WebhookHandler {
+  /** Path segment under `/webhooks/`, e.g. `github`. */
+  readonly path: string;
+  /** Verifies and translates one delivery. */
+  handle(request: WebhookRequest): Promise<WebhookResult>;
+}
+
+/**
+ * Lets modules add deployment providers.
+ *
+ * @public
+ */
+export interface ReleaseCoordinatorDeploymentProvidersExtensionPoint {
+  /** Adds deployment providers; ids must be unique. */
+  addDeploymentProviders(...providers: DeploymentProvider[]): void;
+}
+
+/**
+ * Extension point for deployment providers.
+ *
+ * @public
+ */
+export const releaseCoordinatorDeploymentProvidersExtensionPoint =
+  createExtensionPoint<ReleaseCoordinatorDeploymentProvidersExtensionPoint>({
+    id: 'release-coordinator.deployment-providers',
+  });
+
+/**
+ * Lets modules add incident providers.
+ *
+ * @public
+ */
+export interface ReleaseCoordinatorIncidentProvidersExtensionPoint {
+  /** Adds incident providers; ids must be unique. */
+  addIncidentProviders(...providers: IncidentProvider[]): void;
+}
+
+/**
+ * Extension point for incident providers.
+ *
+ * @public
+ */
+export const releaseCoordinatorIncidentProvidersExtensionPoint =
+  createExtensionPoint<ReleaseCoordinatorIncidentProvidersExtensionPoint>({
+    id: 'release-coordinator.incident-providers',
+  });
+
+/**
+ * Lets modules add cost providers.
+ *
+ * @public
+ */
+export interface ReleaseCoordinatorCostProvidersExtensionPoint {
+  /** Adds cost providers; ids must be unique. */
+  addCostProviders(...providers: CostProvider[]): void;
+}
+
+/**
+ * Extension point for cost providers.
+ *
+ * @public
+ */
+export const releaseCoordinatorCostProvidersExtensionPoint =
+  createExtensionPoint<ReleaseCoordinatorCostProvidersExtensionPoint>({
+    id: 'release-coordinator.cost-providers',
+  });
+
+/**
+ * Lets modules add webhook handlers.
+ *
+ * @public
+ */
+export interface ReleaseCoordinatorWebhookHandlersExtensionPoint {
+  /** Adds webhook handlers; paths must be unique. */
+  addWebhookHandlers(...handlers: WebhookHandler[]): void;
+}
+
+/**
+ * Extension point for webhook handlers.
+ *
+ * @public
+ */
+export const releaseCoordinatorWebhookHandlersExtensionPoint =
+  createExtensionPoint<ReleaseCoordinatorWebhookHandlersExtensionPoint>({
+    id: 'release-coordinator.webhook-handlers',
+  });

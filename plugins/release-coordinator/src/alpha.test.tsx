@@ -1,0 +1,45 @@
+import { createExtensionTester } from '@backstage/frontend-test-utils';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import plugin, {
+  entityDeliveryOverviewContent,
+  entityReleaseReadinessContent,
+} from './alpha';
+import {
+  annotatedComponent,
+  group,
+  plainComponent,
+} from './__testUtils__/fixtures';
+
+describe('release-coordinator /alpha', () => {
+  it('default-exports the new-frontend-system plugin', () => {
+    expect(plugin.$$type).toBe('@backstage/FrontendPlugin');
+    expect(plugin.pluginId).toBe('release-coordinator');
+  });
+
+  it.each([
+    'api:release-coordinator',
+    'entity-content:release-coordinator/release-readiness',
+    'entity-content:release-coordinator/deployments',
+    'entity-content:release-coordinator/delivery-metrics',
+    'entity-content:release-coordinator/delivery-overview',
+  ] as const)('provides the %s extension', id => {
+    expect(plugin.getExtension(id)).toBeDefined();
+  });
+
+  it('shows the entity tabs only for annotated entities', () => {
+    const tester = createExtensionTester(entityReleaseReadinessContent);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Release readiness',
+    );
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    expect(filter?.(annotatedComponent)).toBe(true);
+    expect(filter?.(plainComponent)).toBe(false);
+  });
+
+  it('shows the overview on groups and systems only', () => {
+    const tester = createExtensionTester(entityDeliveryOverviewContent);
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    expect(filter?.(group)).toBe(true);
+    expect(filter?.(annotatedComponent)).toBe(false);
+  });
+});

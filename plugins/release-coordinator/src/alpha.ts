@@ -1,0 +1,14 @@
+/**
+ * Release Coordinator for Backstage's new frontend system.
+ *
+ * @packageDocumentation
+ */
+
+export { default } from './alpha/plugin';
+export {
+  releaseCoordinatorApi,
+  entityReleaseReadinessContent,
+  entityDeploymentsContent,
+  entityDeliveryMetricsContent,
+  entityDeliveryOverviewContent,
+} from './alpha/plugin';

@@ -1,0 +1,3 @@
+export { DeliveryMetricList } from './DeliveryMetricList';
+export { deliveryMetrics } from './deliveryMetrics';
+export type { DeliveryMetricDescription } from './deliveryMetrics';

@@ -1,0 +1,1 @@
+export { DeliveryOverviewContent } from './DeliveryOverviewContent';

@@ -1,0 +1,2 @@
+export { EntityTabCard } from './EntityTabCard';
+export type { EntityTabCardProps } from './EntityTabCard';

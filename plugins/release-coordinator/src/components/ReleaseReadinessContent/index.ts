@@ -1,0 +1,1 @@
+export { ReleaseReadinessContent } from './ReleaseReadinessContent';

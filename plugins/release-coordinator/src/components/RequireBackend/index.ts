@@ -1,0 +1,1 @@
+export { RequireBackend } from './RequireBackend';

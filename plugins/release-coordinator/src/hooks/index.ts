@@ -1,0 +1,2 @@
+export { useBackendHealth } from './useBackendHealth';
+export { useReleases } from './useReleases';

@@ -1,0 +1,20 @@
+/**
+ * Release Coordinator frontend plugin: release readiness, deployments and
+ * delivery metrics on Backstage entity pages (legacy frontend system).
+ *
+ * @packageDocumentation
+ */
+
+export {
+  releaseCoordinatorPlugin,
+  EntityReleaseReadinessContent,
+  EntityDeploymentsContent,
+  EntityDeliveryMetricsContent,
+  EntityDeliveryOverviewContent,
+} from './plugin';
+export {
+  isReleaseCoordinatorAvailable,
+  isDeliveryOverviewAvailable,
+} from './isReleaseCoordinatorAvailable';
+export { releaseCoordinatorApiRef, ReleaseCoordinatorClient } from './api';
+export type { ListReleasesOptions, ReleaseCoordinatorApi } from './api';
