@@ -28,15 +28,24 @@ for (const [suite, file] of [
   const suiteFailed = tests.filter(t => t.status === 'failed').length;
   const other = tests.length - suitePassed - suiteFailed;
   const brokenFiles = result.testResults.filter(
-    r => r.status === 'failed' && r.assertionResults.every(t => t.status !== 'failed'),
+    r =>
+      r.status === 'failed' &&
+      r.assertionResults.every(t => t.status !== 'failed'),
   );
   passed += suitePassed;
   failed += suiteFailed + brokenFiles.length;
   console.log(
-    `${suite}: ${suitePassed} passed, ${suiteFailed} failed${other ? `, ${other} not run` : ''} in ${result.testResults.length} files`,
+    `${suite}: ${suitePassed} passed, ${suiteFailed} failed${
+      other ? `, ${other} not run` : ''
+    } in ${result.testResults.length} files`,
   );
   for (const r of brokenFiles) {
-    problems.push(`${path.relative(process.cwd(), r.name)}: ${r.message.split('\n').slice(0, 6).join('\n')}`);
+    problems.push(
+      `${path.relative(process.cwd(), r.name)}: ${r.message
+        .split('\n')
+        .slice(0, 6)
+        .join('\n')}`,
+    );
   }
   for (const r of result.testResults) {
     for (const t of r.assertionResults.filter(a => a.status === 'failed')) {
@@ -48,10 +57,15 @@ for (const [suite, file] of [
     failed += 1;
   }
   if (file === 'unit.json') {
-    for (const [db, label] of [['SQLITE_3', 'SQLite'], ['POSTGRES_15', 'PostgreSQL']]) {
+    for (const [db, label] of [
+      ['SQLITE_3', 'SQLite'],
+      ['POSTGRES_15', 'PostgreSQL'],
+    ]) {
       const dbTests = tests.filter(t => t.fullName.includes(db));
       console.log(
-        `  store tests on ${label}: ${dbTests.filter(t => t.status === 'passed').length} passed, ${dbTests.filter(t => t.status === 'failed').length} failed`,
+        `  store tests on ${label}: ${
+          dbTests.filter(t => t.status === 'passed').length
+        } passed, ${dbTests.filter(t => t.status === 'failed').length} failed`,
       );
     }
   }
@@ -76,7 +90,11 @@ if (problems.length) {
   for (const p of problems) console.log(`- ${p}`);
 }
 if (startedAt) {
-  console.log(`\nTest command took ${Math.round(Date.now() / 1000 - Number(startedAt))} s`);
+  console.log(
+    `\nTest command took ${Math.round(
+      Date.now() / 1000 - Number(startedAt),
+    )} s`,
+  );
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

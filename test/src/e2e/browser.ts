@@ -40,6 +40,8 @@ export async function launchChromium(): Promise<{
 
 /** Where screenshots go (kept for the closing note and CI artefacts). */
 export const screenshotDir = path.resolve(
+  // The suite runs from source, never from a production build.
+  // eslint-disable-next-line no-restricted-syntax
   __dirname,
   '../../../test-results/e2e-screenshots',
 );

@@ -54,6 +54,7 @@ describe('Release Coordinator portal (Chromium)', () => {
       'search-indexer',
     ]) {
       await page.getByRole('link', { name: service }).waitFor();
+      expect(await page.getByRole('link', { name: service }).count()).toBe(1);
     }
     await screenshot('01-catalog');
   });
@@ -71,6 +72,9 @@ describe('Release Coordinator portal (Chromium)', () => {
       await page.getByText(tab, { exact: true }).last().waitFor();
       // The tab renders its own content, not an error panel.
       await expectNoErrorPanel(page);
+      expect(await page.getByRole('tab', { selected: true }).innerText()).toBe(
+        tab.toLocaleUpperCase('en-US'),
+      );
       await screenshot(`02-payments-api-${slug}`);
     }
   });
@@ -93,8 +97,14 @@ describe('Release Coordinator portal (Chromium)', () => {
       await page.goto(`${portal.baseUrl}/catalog/default/${kind}/${name}`);
       await page.getByRole('tab', { name: 'Delivery overview' }).click();
       await page.waitForURL(new RegExp(`/${name}/delivery-overview`));
-      await page.getByText('Delivery overview', { exact: true }).last().waitFor();
+      await page
+        .getByText('Delivery overview', { exact: true })
+        .last()
+        .waitFor();
       await expectNoErrorPanel(page);
+      expect(
+        await page.getByRole('tab', { name: 'Delivery overview' }).count(),
+      ).toBe(1);
       await screenshot(`03-${kind}-${name}-delivery-overview`);
     }
   });

@@ -5,6 +5,8 @@ import os from 'os';
 import path from 'path';
 
 /** The repository root. */
+// The suite runs from source, never from a production build.
+// eslint-disable-next-line no-restricted-syntax
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 async function freePort(): Promise<number> {

@@ -1,0 +1,144 @@
+/*
+ * Response and request shapes of the HTTP API (SPEC §7) that are not domain
+ * objects themselves. Shared by the backend router and the frontend client.
+ */
+import {
+  Approval,
+  ApprovalDecision,
+  AuditEvent,
+  ChecklistItem,
+  ChecklistItemStatus,
+  Deployment,
+  PipelineStage,
+  Release,
+  ReleasePlan,
+} from './types';
+
+/** Status of one pipeline stage on the Release readiness tab. */
+export type StageStatus = 'pending' | 'passed' | 'failed';
+
+/** One stage of the commit → tests → build → staging → production pipeline. */
+export interface ReleaseStage {
+  stage: PipelineStage;
+  status: StageStatus;
+  /** Ids of the checklist items that belong to this stage. */
+  itemIds: string[];
+}
+
+/** A freeze window that currently blocks approval for an environment. */
+export interface ActiveFreeze {
+  name: string;
+  start: string;
+  end: string;
+}
+
+/** `GET /releases/:id`: a release with everything the readiness tab shows. */
+export interface ReleaseDetails {
+  release: Release;
+  checklist: ChecklistItem[];
+  approvals: Approval[];
+  stages: ReleaseStage[];
+  /** Approvals the environment requires (0 when none are needed). */
+  approvalsRequired: number;
+  /** Approvals still missing (0 when approved or none needed). */
+  approvalsRemaining: number;
+  /** Whether one approval must still come from the `database-admin` role. */
+  databaseAdminApprovalMissing: boolean;
+  /** Ids of applicable items that are neither passed nor waived. */
+  openItemIds: string[];
+  /** The freeze window in force for the release's environment, if any. */
+  activeFreeze?: ActiveFreeze;
+}
+
+/** `POST /entities/:kind/:namespace/:name/releases` body. */
+export interface CreateReleaseRequest {
+  version: string;
+  environment: string;
+  commitSha?: string;
+  artifactDigest?: string;
+  plan: ReleasePlan;
+  commitAuthors?: string[];
+}
+
+/** `PATCH /releases/:id` body. */
+export interface UpdateReleaseRequest {
+  commitSha?: string;
+  artifactDigest?: string;
+  plan?: ReleasePlan;
+}
+
+/** `PUT /releases/:id/checklist/:itemId` body. */
+export interface ChecklistItemUpdateRequest {
+  status: Extract<ChecklistItemStatus, 'passed' | 'failed' | 'waived'>;
+  evidenceUrl?: string;
+  comment?: string;
+}
+
+/** `POST /releases/:id/evidence` body. */
+export interface EvidenceRequest {
+  items: Array<{
+    itemId: string;
+    status: Extract<ChecklistItemStatus, 'passed' | 'failed'>;
+    value?: string;
+    url?: string;
+    source: string;
+    /** The commit the evidence was produced for; must match the release's. */
+    commitSha?: string;
+    /** The artifact digest the evidence was produced for. */
+    artifactDigest?: string;
+  }>;
+}
+
+/** `POST /releases/:id/approvals` body. */
+export interface ApprovalRequest {
+  decision: ApprovalDecision;
+  comment?: string;
+  /** Emergency override of an active freeze (needs the override permission). */
+  overrideFreeze?: { reason: string };
+}
+
+/** `GET /releases/:id/audit` response. */
+export interface AuditTrailResponse {
+  items: AuditEvent[];
+}
+
+/** Outcome of one item of a pushed batch (`POST /events/*`). */
+export interface EventItemResult {
+  /** Position of the item in the request (0 for a single object). */
+  index: number;
+  status: 'created' | 'updated' | 'unchanged' | 'rejected';
+  /** The stored id (deployment or incident id) when accepted. */
+  id?: string;
+  /** Why the item was rejected: names the field or the unknown entity. */
+  error?: { message: string; field?: string };
+}
+
+/** Response of `POST /events/deployments` and `POST /events/incidents`. */
+export interface EventBatchResponse {
+  items: EventItemResult[];
+}
+
+/** Sync state of one provider for one entity (Deployments tab footer). */
+export interface ProviderSyncState {
+  providerId: string;
+  entityRef: string;
+  lastSuccessAt?: string;
+  lastErrorAt?: string;
+  lastError?: string;
+}
+
+/** One environment of an entity: what runs there now (Deployments tab). */
+export interface EnvironmentSummary {
+  environment: string;
+  /** The latest succeeded deployment (deploy or rollback): what runs now. */
+  current?: Deployment;
+  /** The latest deployment of any status. */
+  latest?: Deployment;
+}
+
+/** `GET /entities/:kind/:namespace/:name/environments` response. */
+export interface EnvironmentsResponse {
+  items: EnvironmentSummary[];
+  /** Sync state of every provider that serves this entity. */
+  sync: ProviderSyncState[];
+}
