@@ -41,6 +41,13 @@ export interface Config {
       coverageThreshold?: number;
       /** Days an attested `rollback-procedure-tested` stays valid. Default 30. */
       rollbackRehearsalMaxAgeDays?: number;
+      /**
+       * Titles of checklist items by item id (ids are stable API values),
+       * e.g. `tests-passing: CI is green`. Unset items keep their default title.
+       */
+      titles?: {
+        [itemId: string]: string;
+      };
     };
 
     /**
@@ -77,6 +84,16 @@ export interface Config {
       frequency?: HumanDuration;
       /** How long one pull may run. Default 5 minutes. */
       timeout?: HumanDuration;
+      /** Delay before the first pull after a start. Default 15 seconds. */
+      initialDelay?: HumanDuration;
+      /** Per-provider overrides of frequency, timeout and initialDelay, keyed by provider id. */
+      providers?: {
+        [providerId: string]: {
+          frequency?: HumanDuration;
+          timeout?: HumanDuration;
+          initialDelay?: HumanDuration;
+        };
+      };
     };
 
     /** Incoming webhooks; each one is off until its secret or token is set. */

@@ -28,5 +28,10 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@release-coordinator/backstage-plugin-backend'));
+// Deterministic demo deployments and incidents for the example services;
+// on only where `releaseCoordinator.demo.enabled` is true (app-config.yaml).
+backend.add(
+  import('@release-coordinator/backstage-plugin-backend-module-demo'),
+);
 
 backend.start();

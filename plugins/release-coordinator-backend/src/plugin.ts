@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { releaseCoordinatorPermissions } from '@release-coordinator/backstage-plugin-common';
 import {
   releaseCoordinatorCostProvidersExtensionPoint,
@@ -11,8 +12,16 @@ import {
   releaseCoordinatorWebhookHandlersExtensionPoint,
 } from '@release-coordinator/backstage-plugin-node';
 import { DatabaseReleaseStore } from './database/DatabaseReleaseStore';
+import { DatabaseDeploymentStore } from './deployments/DatabaseDeploymentStore';
+import { readReleaseReadinessSettings } from './releases/config';
+import { ReleaseService } from './releases/ReleaseService';
+import { DeploymentService } from './deployments/DeploymentService';
+import { ProviderSyncScheduler } from './providers/ProviderSyncScheduler';
 import { ProviderRegistry } from './service/ProviderRegistry';
 import { createRouter } from './service/router';
+import { readDoraReportYear } from './metrics/config';
+import { DatabaseMetricsStore } from './metrics/DatabaseMetricsStore';
+import { MetricsService } from './metrics/MetricsService';
 
 /**
  * The Release Coordinator backend plugin: releases, approvals, deployments,
@@ -48,9 +57,14 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        userInfo: coreServices.userInfo,
+        auditor: coreServices.auditor,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
       async init({
         config,
@@ -58,13 +72,56 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         database,
         httpRouter,
         httpAuth,
+        auth,
+        scheduler,
+        userInfo,
+        auditor,
         permissions,
         permissionsRegistry,
         catalog,
+        signals,
       }) {
         permissionsRegistry.addPermissions(releaseCoordinatorPermissions);
 
+        // Read first: bad config fails the start with the key named.
+        const releaseSettings = readReleaseReadinessSettings(config);
+        const doraReportYear = readDoraReportYear(config);
         const store = await DatabaseReleaseStore.create({ database });
+        const releases = new ReleaseService({
+          store,
+          settings: releaseSettings,
+          auditor,
+          catalog,
+          auth,
+        });
+        const deploymentStore = await DatabaseDeploymentStore.create({
+          database,
+        });
+        const deployments = new DeploymentService({
+          store: deploymentStore,
+          catalog,
+          auth,
+          signals,
+          logger,
+        });
+        // One scheduled pull task per provider; reads its schedule first, so
+        // bad config fails the start.
+        await new ProviderSyncScheduler({
+          config,
+          logger,
+          scheduler,
+          auth,
+          catalog,
+          deploymentProviders: providers.deploymentProviders,
+          incidentProviders: providers.incidentProviders,
+          sink: deployments,
+          state: deploymentStore,
+        }).start();
+
+        const metrics = new MetricsService({
+          store: await DatabaseMetricsStore.create({ database }),
+          reportYear: doraReportYear,
+        });
 
         httpRouter.use(
           await createRouter({
@@ -74,6 +131,11 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
             permissions,
             catalog,
             store,
+            auth,
+            deployments,
+            userInfo,
+            releases,
+            metrics,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

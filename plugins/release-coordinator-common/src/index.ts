@@ -9,3 +9,5 @@ export * from './annotations';
 export * from './permissions';
 export * from './types';
 export * from './api';
+export * from './metrics';
+export * from './metricDefinitions';

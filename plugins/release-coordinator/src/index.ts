@@ -17,4 +17,12 @@ export {
   isDeliveryOverviewAvailable,
 } from './isReleaseCoordinatorAvailable';
 export { releaseCoordinatorApiRef, ReleaseCoordinatorClient } from './api';
-export type { ListReleasesOptions, ReleaseCoordinatorApi } from './api';
+export type {
+  GetEnvironmentsOptions,
+  GetMetricsOptions,
+  GetMetricsSeriesOptions,
+  ListDeploymentsOptions,
+  ListIncidentsOptions,
+  ListReleasesOptions,
+  ReleaseCoordinatorApi,
+} from './api';

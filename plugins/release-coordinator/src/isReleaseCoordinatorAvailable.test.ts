@@ -48,10 +48,16 @@ describe('isReleaseCoordinatorAvailable', () => {
 });
 
 describe('isDeliveryOverviewAvailable', () => {
-  it('is true for groups and systems only', () => {
+  it('is true for groups, systems and domains only', () => {
     expect(isDeliveryOverviewAvailable(group)).toBe(true);
     expect(isDeliveryOverviewAvailable({ ...group, kind: 'System' })).toBe(
       true,
+    );
+    expect(isDeliveryOverviewAvailable({ ...group, kind: 'Domain' })).toBe(
+      true,
+    );
+    expect(isDeliveryOverviewAvailable({ ...group, kind: 'Resource' })).toBe(
+      false,
     );
     expect(isDeliveryOverviewAvailable(annotatedComponent)).toBe(false);
   });

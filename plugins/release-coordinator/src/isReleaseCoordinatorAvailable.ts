@@ -12,11 +12,12 @@ export function isReleaseCoordinatorAvailable(entity: Entity): boolean {
 }
 
 /**
- * True for the entity kinds that get the Delivery overview roll-up.
+ * True for the entity kinds that get the Delivery overview roll-up: Group,
+ * System and Domain (METRICS.md scope).
  *
  * @public
  */
 export function isDeliveryOverviewAvailable(entity: Entity): boolean {
   const kind = entity.kind.toLocaleLowerCase('en-US');
-  return kind === 'group' || kind === 'system';
+  return kind === 'group' || kind === 'system' || kind === 'domain';
 }

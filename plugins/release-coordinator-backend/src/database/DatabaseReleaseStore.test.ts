@@ -1,5 +1,8 @@
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
-import { ReleasePlan } from '@release-coordinator/backstage-plugin-common';
+import {
+  ChecklistItem,
+  ReleasePlan,
+} from '@release-coordinator/backstage-plugin-common';
 import { Knex } from 'knex';
 import { DatabaseReleaseStore } from './DatabaseReleaseStore';
 import { createTestDatabases } from './__testUtils__/testDatabases';
@@ -40,7 +43,14 @@ describe.each(databases.eachSupportedId())(
 
     beforeEach(async () => {
       clock = new Date('2026-11-20T08:00:00.123Z');
-      await knex('audit_events').del();
+      for (const table of [
+        'freeze_overrides',
+        'approvals',
+        'checklist_items',
+        'audit_events',
+      ]) {
+        await knex(table).del();
+      }
       await knex('releases').del();
     });
 
@@ -260,6 +270,138 @@ describe.each(databases.eachSupportedId())(
         }),
       ).rejects.toThrow('No release 00000000-0000-4000-8000-000000000000');
       await expect(knex('audit_events')).resolves.toEqual([]);
+    });
+
+    describe('release readiness', () => {
+      const checklist: ChecklistItem[] = [
+        {
+          id: 'tests-passing',
+          title: 'Tests pass',
+          stage: 'tests',
+          kind: 'automatic',
+          status: 'pending',
+        },
+        {
+          id: 'db-migration-tested',
+          title: 'Migration tested',
+          stage: 'staging',
+          kind: 'manual',
+          status: 'pending',
+          requiredRole: 'database-admin',
+        },
+      ];
+
+      async function createWithChecklist() {
+        return store.createRelease({
+          entityRef: payments,
+          environment: 'production',
+          version: '1.4.0',
+          plan,
+          createdBy: 'user:default/alice',
+          checklist,
+        });
+      }
+
+      it('stores the checklist with the release and writes items back', async () => {
+        const release = await createWithChecklist();
+        expect(await store.listChecklistItems(release.id)).toEqual(checklist);
+        await store.inReleaseTransaction(release.id, tx =>
+          tx.updateChecklistItem({
+            ...checklist[1],
+            status: 'waived',
+            waiverReason: 'replica down',
+            evidence: {
+              url: 'https://wiki/db',
+              recordedBy: 'user:default/erin',
+              recordedAt: '2026-11-20T09:00:00.000Z',
+            },
+          }),
+        );
+        expect((await store.listChecklistItems(release.id))[1]).toEqual({
+          ...checklist[1],
+          status: 'waived',
+          waiverReason: 'replica down',
+          evidence: {
+            url: 'https://wiki/db',
+            recordedBy: 'user:default/erin',
+            recordedAt: '2026-11-20T09:00:00.000Z',
+          },
+        });
+      });
+
+      it('moves the state only from the expected states', async () => {
+        const release = await createWithChecklist();
+        const moved = await store.inReleaseTransaction(release.id, tx =>
+          tx.transitionState(['ready'], 'approved'),
+        );
+        expect(moved).toBe(false);
+        await store.inReleaseTransaction(release.id, async tx => {
+          expect(await tx.transitionState(['draft'], 'ready')).toBe(true);
+          expect(tx.release.state).toBe('ready');
+        });
+        expect((await store.getRelease(release.id))?.state).toBe('ready');
+      });
+
+      it('counts a person once and rolls back everything on failure', async () => {
+        const release = await createWithChecklist();
+        const decision = {
+          approver: 'user:default/carol',
+          decision: 'approve' as const,
+          databaseAdmin: false,
+        };
+        await store.inReleaseTransaction(release.id, tx =>
+          tx.insertApproval(decision),
+        );
+        await expect(
+          store.inReleaseTransaction(release.id, async tx => {
+            await tx.appendAuditEvent({
+              actor: 'user:default/carol',
+              action: 'release.approval',
+            });
+            await tx.insertApproval(decision);
+          }),
+        ).rejects.toMatchObject({ name: 'ConflictError' });
+        expect(await store.listApprovals(release.id)).toEqual([
+          expect.objectContaining({
+            approver: 'user:default/carol',
+            decision: 'approve',
+            databaseAdmin: false,
+            decidedAt: '2026-11-20T08:00:00.123Z',
+          }),
+        ]);
+        // The audit row of the failed transaction was rolled back.
+        expect(await store.listAuditEvents(release.id)).toEqual([]);
+      });
+
+      it('deletes approvals and reports what it deleted', async () => {
+        const release = await createWithChecklist();
+        const deleted = await store.inReleaseTransaction(
+          release.id,
+          async tx => {
+            await tx.insertApproval({
+              approver: 'user:default/dave',
+              decision: 'approve',
+              comment: 'ok',
+              databaseAdmin: true,
+            });
+            return tx.deleteApprovals();
+          },
+        );
+        expect(deleted).toEqual([
+          expect.objectContaining({
+            approver: 'user:default/dave',
+            comment: 'ok',
+            databaseAdmin: true,
+          }),
+        ]);
+        expect(await store.listApprovals(release.id)).toEqual([]);
+      });
+
+      it('reports a missing release as not found', async () => {
+        await expect(
+          store.inReleaseTransaction('missing', async () => undefined),
+        ).rejects.toMatchObject({ name: 'NotFoundError' });
+      });
     });
   },
 );

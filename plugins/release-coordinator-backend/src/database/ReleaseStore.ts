@@ -1,5 +1,8 @@
 import {
+  Approval,
+  ApprovalDecision,
   AuditEvent,
+  ChecklistItem,
   JsonValue,
   Release,
   ReleasePlan,
@@ -20,6 +23,10 @@ export interface NewRelease {
   state?: ReleaseState;
   createdBy: string;
   commitAuthors?: string[];
+  /** The checklist, stored in the same transaction as the release. */
+  checklist?: ChecklistItem[];
+  /** An audit event of the creation, stored in the same transaction. */
+  audit?: Omit<NewAuditEvent, 'releaseId' | 'entityRef'>;
 }
 
 /**
@@ -46,6 +53,70 @@ export interface NewAuditEvent {
 }
 
 /**
+ * An approval or rejection to record; the store assigns id and time.
+ */
+export interface NewApproval {
+  approver: string;
+  decision: ApprovalDecision;
+  comment?: string;
+  /** Whether the approver held the `database-admin` role when deciding. */
+  databaseAdmin: boolean;
+}
+
+/** A stored approval with the role the approver held when deciding. */
+export interface StoredApproval extends Approval {
+  databaseAdmin: boolean;
+}
+
+/** Changes of {@link ReleaseTransaction.updateRelease}. */
+export interface ReleaseChanges {
+  commitSha?: string;
+  artifactDigest?: string;
+  plan?: ReleasePlan;
+}
+
+/**
+ * Work on one release inside a database transaction that holds a lock on the
+ * release row, so concurrent changes to the same release are serialized.
+ */
+export interface ReleaseTransaction {
+  /** The release as read under the lock. */
+  readonly release: Release;
+  /** The stored checklist in display order (statuses as stored). */
+  listChecklistItems(): Promise<ChecklistItem[]>;
+  /** Replaces the whole checklist. */
+  replaceChecklist(items: ChecklistItem[]): Promise<void>;
+  /** Writes one item's status, evidence and waiver reason. */
+  updateChecklistItem(item: ChecklistItem): Promise<void>;
+  /** Changes commit, digest or plan; returns the release as stored. */
+  updateRelease(changes: ReleaseChanges): Promise<Release>;
+  /**
+   * Moves the release to `to` only if its state is one of `from`
+   * (`update ... where state in (...)`); true if this call moved it.
+   */
+  transitionState(from: ReleaseState[], to: ReleaseState): Promise<boolean>;
+  /** The release's approvals, oldest first. */
+  listApprovals(): Promise<StoredApproval[]>;
+  /**
+   * Records a decision. A second decision by the same person fails with a
+   * ConflictError (unique constraint).
+   */
+  insertApproval(approval: NewApproval): Promise<StoredApproval>;
+  /** Deletes every approval of the release and returns what was deleted. */
+  deleteApprovals(): Promise<StoredApproval[]>;
+  /** Records an emergency approval during a freeze window. */
+  insertFreezeOverride(override: {
+    actor: string;
+    reason: string;
+    windowName: string;
+  }): Promise<void>;
+  /** Appends an event to the release's audit trail. */
+  appendAuditEvent(
+    event: Omit<NewAuditEvent, 'releaseId' | 'entityRef'>,
+  ): Promise<AuditEvent>;
+}
+
+/**
  * Persistence of releases and their audit trail.
  */
 export interface ReleaseStore {
@@ -59,4 +130,17 @@ export interface ReleaseStore {
   appendAuditEvent(event: NewAuditEvent): Promise<AuditEvent>;
   /** The audit trail of a release, oldest first. */
   listAuditEvents(releaseId: string): Promise<AuditEvent[]>;
+  /** The checklist of a release in display order (statuses as stored). */
+  listChecklistItems(releaseId: string): Promise<ChecklistItem[]>;
+  /** The approvals of a release, oldest first. */
+  listApprovals(releaseId: string): Promise<StoredApproval[]>;
+  /**
+   * Runs `work` in a transaction holding a lock on the release row; throws
+   * NotFoundError when there is no such release. Everything `work` writes
+   * commits or rolls back together.
+   */
+  inReleaseTransaction<T>(
+    releaseId: string,
+    work: (tx: ReleaseTransaction) => Promise<T>,
+  ): Promise<T>;
 }

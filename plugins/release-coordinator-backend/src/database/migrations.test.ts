@@ -110,4 +110,25 @@ describe('migrations', () => {
       expect(await knex('audit_events')).toEqual([]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'every migration steps up and down in order, %p',
+    async (databaseId: TestDatabaseId) => {
+      const knex = await databases.init(databaseId);
+      for (let i = 0; i < migrationFiles.length; i++) {
+        await migrateUpOnce(knex);
+        expect(await appliedMigrations(knex)).toEqual(
+          migrationFiles.slice(0, i + 1),
+        );
+      }
+      for (let i = migrationFiles.length - 1; i >= 0; i--) {
+        await migrateDownOnce(knex);
+        expect(await appliedMigrations(knex)).toEqual(
+          migrationFiles.slice(0, i),
+        );
+      }
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await appliedMigrations(knex)).toEqual(migrationFiles);
+    },
+  );
 });

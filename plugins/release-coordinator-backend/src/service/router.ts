@@ -1,13 +1,13 @@
 import {
+  AuthService,
   HttpAuthService,
   LoggerService,
   PermissionsService,
   RootConfigService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   HealthResponse,
   ListResponse,
@@ -17,12 +17,14 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { ReleaseStore } from '../database/ReleaseStore';
-import { toStoredEntityRef } from './entityRefs';
-import {
-  entityPathSchema,
-  listReleasesQuerySchema,
-  parseInput,
-} from './validation';
+import { DeploymentService } from '../deployments/DeploymentService';
+import { createDeploymentsRouter } from '../deployments/router';
+import { ReleaseService } from '../releases/ReleaseService';
+import { createReleasesRouter } from '../releases/router';
+import { MetricsService } from '../metrics/MetricsService';
+import { createMetricsRouter } from '../metrics/router';
+import { authorizeEntityRoute } from './entityAccess';
+import { listReleasesQuerySchema, parseInput } from './validation';
 
 /** What the router needs from the plugin's wiring. */
 export interface RouterOptions {
@@ -32,6 +34,11 @@ export interface RouterOptions {
   permissions: PermissionsService;
   catalog: CatalogService;
   store: ReleaseStore;
+  auth: AuthService;
+  deployments: DeploymentService;
+  userInfo: UserInfoService;
+  releases: ReleaseService;
+  metrics: MetricsService;
 }
 
 /** Creates the HTTP API of the plugin (see src/schema/openapi.yaml). */
@@ -41,6 +48,8 @@ export async function createRouter(
   const { config, logger, httpAuth, permissions, catalog, store } = options;
 
   const router = Router();
+  // Before express.json: the events routes parse their own, larger bodies.
+  router.use(createDeploymentsRouter(options));
   router.use(express.json());
 
   router.get('/health', (_req, res) => {
@@ -49,35 +58,15 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/releases', async (req, res) => {
-    const entityPath = parseInput(entityPathSchema, req.params, 'path');
     const query = parseInput(listReleasesQuerySchema, req.query, 'query');
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
+    const { entityRef } = await authorizeEntityRoute({
+      req,
+      httpAuth,
+      catalog,
+      permissions,
+      permission: releaseReadPermission,
+      action: 'read the releases of',
     });
-
-    // The catalog applies its own read permission: an entity the caller may
-    // not see is reported as missing.
-    const entity = await catalog.getEntityByRef(entityPath, { credentials });
-    if (!entity) {
-      throw new NotFoundError(
-        `No entity ${toStoredEntityRef(entityPath)} in the catalog`,
-      );
-    }
-    const entityRef = toStoredEntityRef({
-      kind: entity.kind,
-      namespace: entity.metadata.namespace,
-      name: entity.metadata.name,
-    });
-
-    const [decision] = await permissions.authorize(
-      [{ permission: releaseReadPermission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the releases of ${entityRef}`,
-      );
-    }
 
     const items = await store.listReleases({
       entityRef,
@@ -87,6 +76,10 @@ export async function createRouter(
     const body: ListResponse<Release> = { items };
     res.json(body);
   });
+
+  router.use(createReleasesRouter(options));
+
+  router.use(createMetricsRouter(options));
 
   router.use(MiddlewareFactory.create({ config, logger }).error());
   return router;

@@ -1,7 +1,8 @@
 import { ReactNode } from 'react';
 import { Entity } from '@backstage/catalog-model';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { TestApiProvider } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { mockApis, TestApiProvider } from '@backstage/test-utils';
 import { Release } from '@release-coordinator/backstage-plugin-common';
 import { ReleaseCoordinatorApi, releaseCoordinatorApiRef } from '../api';
 
@@ -68,7 +69,13 @@ export function withApiAndEntity(
   children: ReactNode,
 ) {
   return (
-    <TestApiProvider apis={[[releaseCoordinatorApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [releaseCoordinatorApiRef, api],
+        // Every app has a permission API; this one allows everything.
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
       <EntityProvider entity={entity}>{children}</EntityProvider>
     </TestApiProvider>
   );

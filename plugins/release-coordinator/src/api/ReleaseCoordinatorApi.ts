@@ -1,8 +1,22 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ApprovalRequest,
+  AuditTrailResponse,
+  ChecklistItemUpdateRequest,
+  CreateReleaseRequest,
+  Deployment,
+  DeploymentStatus,
+  EnvironmentsResponse,
   HealthResponse,
+  Incident,
   ListResponse,
+  MetricName,
+  MetricsBreakdownResponse,
+  MetricsResponse,
+  MetricsSeriesResponse,
   Release,
+  ReleaseDetails,
+  SeriesBucket,
 } from '@release-coordinator/backstage-plugin-common';
 
 /**
@@ -18,6 +32,79 @@ export interface ListReleasesOptions {
 }
 
 /**
+ * Options of {@link ReleaseCoordinatorApi.listDeployments}.
+ *
+ * @public
+ */
+export interface ListDeploymentsOptions {
+  /** Full or short ref of the catalog entity, e.g. `component:default/payments`. */
+  entityRef: string;
+  /** Only deployments to this environment. */
+  environment?: string;
+  /** Only deployments in this status. */
+  status?: DeploymentStatus;
+  /** Page size; the backend applies its own default and maximum. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/**
+ * Options of {@link ReleaseCoordinatorApi.listIncidents}.
+ *
+ * @public
+ */
+export interface ListIncidentsOptions {
+  /** Full or short ref of the catalog entity, e.g. `component:default/payments`. */
+  entityRef: string;
+  /** Only incidents in this environment. */
+  environment?: string;
+  /** Only incidents that started at or after this ISO-8601 time. */
+  since?: string;
+  /** Page size; the backend applies its own default and maximum. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/**
+ * Options of {@link ReleaseCoordinatorApi.getEnvironments}.
+ *
+ * @public
+ */
+export interface GetEnvironmentsOptions {
+  /** Full or short ref of the catalog entity, e.g. `component:default/payments`. */
+  entityRef: string;
+}
+
+/**
+ * Options of {@link ReleaseCoordinatorApi.getMetrics} and
+ * {@link ReleaseCoordinatorApi.getMetricsBreakdown}.
+ *
+ * @public
+ */
+export interface GetMetricsOptions {
+  /** Full or short ref of the catalog entity, e.g. `component:default/payments`. */
+  entityRef: string;
+  /** Length of the window in days (sent as `window=<N>d`); the backend defaults to 30. */
+  windowDays?: number;
+  /** Environment the metrics are computed for; the backend defaults to `production`. */
+  environment?: string;
+}
+
+/**
+ * Options of {@link ReleaseCoordinatorApi.getMetricsSeries}.
+ *
+ * @public
+ */
+export interface GetMetricsSeriesOptions extends GetMetricsOptions {
+  /** The metric whose time series is wanted. */
+  metric: MetricName;
+  /** Bucket size of the series. */
+  bucket?: SeriesBucket;
+}
+
+/**
  * Client of the Release Coordinator backend (`/api/release-coordinator`).
  *
  * @public
@@ -27,6 +114,43 @@ export interface ReleaseCoordinatorApi {
   getHealth(): Promise<HealthResponse>;
   /** Lists the releases of one entity, newest first. */
   listReleases(options: ListReleasesOptions): Promise<ListResponse<Release>>;
+  /** Lists the deployments of one entity, newest first, one page at a time. */
+  listDeployments(
+    options: ListDeploymentsOptions,
+  ): Promise<ListResponse<Deployment>>;
+  /** Lists the incidents attributed to one entity, newest first, one page at a time. */
+  listIncidents(options: ListIncidentsOptions): Promise<ListResponse<Incident>>;
+  /** What runs now in each environment of one entity, and its providers' sync state. */
+  getEnvironments(
+    options: GetEnvironmentsOptions,
+  ): Promise<EnvironmentsResponse>;
+  /** Creates a release of one entity; the backend builds its checklist from the plan. */
+  createRelease(
+    entityRef: string,
+    body: CreateReleaseRequest,
+  ): Promise<ReleaseDetails>;
+  /** Loads one release with its checklist, approvals, stages and state. */
+  getRelease(releaseId: string): Promise<ReleaseDetails>;
+  /** Attests (`passed`) or waives (`waived`, reason in `comment`) one checklist item. */
+  updateChecklistItem(
+    releaseId: string,
+    itemId: string,
+    body: ChecklistItemUpdateRequest,
+  ): Promise<void>;
+  /** Records the current user's approve or reject decision on a release. */
+  submitApproval(releaseId: string, body: ApprovalRequest): Promise<void>;
+  /** Loads the audit trail of one release. */
+  getAuditTrail(releaseId: string): Promise<AuditTrailResponse>;
+  /** Delivery metrics of one entity (or the roll-up of a Group/System/Domain) over a window (METRICS.md). */
+  getMetrics(options: GetMetricsOptions): Promise<MetricsResponse>;
+  /** One row of metrics per member entity of a Group/System/Domain. */
+  getMetricsBreakdown(
+    options: GetMetricsOptions,
+  ): Promise<MetricsBreakdownResponse>;
+  /** A day- or week-bucketed time series of one metric, for charts. */
+  getMetricsSeries(
+    options: GetMetricsSeriesOptions,
+  ): Promise<MetricsSeriesResponse>;
 }
 
 /**

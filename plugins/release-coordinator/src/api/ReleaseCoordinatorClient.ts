@@ -1,11 +1,27 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  ApprovalRequest,
+  AuditTrailResponse,
+  ChecklistItemUpdateRequest,
+  CreateReleaseRequest,
+  Deployment,
+  EnvironmentsResponse,
   HealthResponse,
+  Incident,
   ListResponse,
+  MetricsBreakdownResponse,
+  MetricsResponse,
+  MetricsSeriesResponse,
   Release,
+  ReleaseDetails,
 } from '@release-coordinator/backstage-plugin-common';
 import {
+  GetEnvironmentsOptions,
+  GetMetricsOptions,
+  GetMetricsSeriesOptions,
+  ListDeploymentsOptions,
+  ListIncidentsOptions,
   ListReleasesOptions,
   ReleaseCoordinatorApi,
 } from './ReleaseCoordinatorApi';
@@ -44,6 +60,121 @@ export class ReleaseCoordinatorClient implements ReleaseCoordinatorApi {
     );
   }
 
+  async listDeployments(
+    options: ListDeploymentsOptions,
+  ): Promise<ListResponse<Deployment>> {
+    const { entityRef, environment, status, limit, cursor } = options;
+    return this.get<ListResponse<Deployment>>(
+      `${entityApiPath(entityRef)}/deployments`,
+      searchParams({ environment, status, limit, cursor }),
+    );
+  }
+
+  async listIncidents(
+    options: ListIncidentsOptions,
+  ): Promise<ListResponse<Incident>> {
+    const { entityRef, environment, since, limit, cursor } = options;
+    return this.get<ListResponse<Incident>>(
+      `${entityApiPath(entityRef)}/incidents`,
+      searchParams({ environment, since, limit, cursor }),
+    );
+  }
+
+  async getEnvironments(
+    options: GetEnvironmentsOptions,
+  ): Promise<EnvironmentsResponse> {
+    return this.get<EnvironmentsResponse>(
+      `${entityApiPath(options.entityRef)}/environments`,
+    );
+  }
+
+  async createRelease(
+    entityRef: string,
+    body: CreateReleaseRequest,
+  ): Promise<ReleaseDetails> {
+    const response = await this.sendJson(
+      'POST',
+      `${entityApiPath(entityRef)}/releases`,
+      body,
+    );
+    return (await response.json()) as ReleaseDetails;
+  }
+
+  async getRelease(releaseId: string): Promise<ReleaseDetails> {
+    return this.get<ReleaseDetails>(releaseApiPath(releaseId));
+  }
+
+  async updateChecklistItem(
+    releaseId: string,
+    itemId: string,
+    body: ChecklistItemUpdateRequest,
+  ): Promise<void> {
+    await this.sendJson(
+      'PUT',
+      `${releaseApiPath(releaseId)}/checklist/${encodeURIComponent(itemId)}`,
+      body,
+    );
+  }
+
+  async submitApproval(
+    releaseId: string,
+    body: ApprovalRequest,
+  ): Promise<void> {
+    await this.sendJson('POST', `${releaseApiPath(releaseId)}/approvals`, body);
+  }
+
+  async getAuditTrail(releaseId: string): Promise<AuditTrailResponse> {
+    return this.get<AuditTrailResponse>(`${releaseApiPath(releaseId)}/audit`);
+  }
+
+  async getMetrics(options: GetMetricsOptions): Promise<MetricsResponse> {
+    return this.get<MetricsResponse>(
+      `${entityApiPath(options.entityRef)}/metrics`,
+      metricsQuery(options),
+    );
+  }
+
+  async getMetricsBreakdown(
+    options: GetMetricsOptions,
+  ): Promise<MetricsBreakdownResponse> {
+    return this.get<MetricsBreakdownResponse>(
+      `${entityApiPath(options.entityRef)}/metrics/breakdown`,
+      metricsQuery(options),
+    );
+  }
+
+  async getMetricsSeries(
+    options: GetMetricsSeriesOptions,
+  ): Promise<MetricsSeriesResponse> {
+    const query = metricsQuery(options);
+    query.set('metric', options.metric);
+    if (options.bucket) {
+      query.set('bucket', options.bucket);
+    }
+    return this.get<MetricsSeriesResponse>(
+      `${entityApiPath(options.entityRef)}/metrics/series`,
+      query,
+    );
+  }
+
+  /** Sends a JSON body; returns the (ok) response, its body unread. */
+  private async sendJson(
+    method: 'POST' | 'PUT' | 'PATCH',
+    path: string,
+    body: unknown,
+  ): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('release-coordinator');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response;
+  }
+
   private async get<T>(path: string, query?: URLSearchParams): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('release-coordinator');
     const search = query?.toString();
@@ -54,4 +185,31 @@ export class ReleaseCoordinatorClient implements ReleaseCoordinatorApi {
     }
     return (await response.json()) as T;
   }
+}
+
+/** The `/releases/:id` part of the backend's release routes. */
+function releaseApiPath(releaseId: string): string {
+  return `/releases/${encodeURIComponent(releaseId)}`;
+}
+
+/** `window=<N>d` and `environment=` of the metrics routes, leaving out unset ones. */
+function metricsQuery(options: GetMetricsOptions): URLSearchParams {
+  return searchParams({
+    window:
+      options.windowDays === undefined ? undefined : `${options.windowDays}d`,
+    environment: options.environment,
+  });
+}
+
+/** Query parameters from the given values, leaving out unset and empty ones. */
+function searchParams(
+  values: Record<string, string | number | undefined>,
+): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined && value !== '') {
+      query.set(name, String(value));
+    }
+  }
+  return query;
 }

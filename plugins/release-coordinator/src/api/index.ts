@@ -1,5 +1,10 @@
 export { releaseCoordinatorApiRef } from './ReleaseCoordinatorApi';
 export type {
+  GetEnvironmentsOptions,
+  GetMetricsOptions,
+  GetMetricsSeriesOptions,
+  ListDeploymentsOptions,
+  ListIncidentsOptions,
   ListReleasesOptions,
   ReleaseCoordinatorApi,
 } from './ReleaseCoordinatorApi';

@@ -1,40 +1,225 @@
+import { ResponseError } from '@backstage/errors';
 import { renderInTestApp } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  GetMetricsOptions,
+  GetMetricsSeriesOptions,
+  ReleaseCoordinatorApi,
+} from '../../api';
 import {
   annotatedComponent,
+  pending,
+  plainComponent,
   withApiAndEntity,
 } from '../../__testUtils__/fixtures';
+import {
+  makeDeliveryMetrics,
+  makeEmptyDeliveryMetrics,
+  makeMetricsResponse,
+  makeSeries,
+} from '../../__testUtils__/metrics';
 import { DeliveryMetricsContent } from './DeliveryMetricsContent';
 
+function mockApi(
+  overrides: Partial<ReleaseCoordinatorApi> = {},
+): Partial<ReleaseCoordinatorApi> & {
+  getMetrics: jest.Mock;
+  getMetricsSeries: jest.Mock;
+} {
+  return {
+    getMetrics: jest.fn(async () => makeMetricsResponse()),
+    getMetricsSeries: jest.fn(async (options: GetMetricsSeriesOptions) =>
+      makeSeries(options.metric, options.bucket ?? 'day', [
+        {
+          start: '2026-11-25T00:00:00.000Z',
+          values: { succeeded: 2, failed: 1, rollbacks: 1, medianSeconds: 600 },
+        },
+      ]),
+    ),
+    ...overrides,
+  } as Partial<ReleaseCoordinatorApi> & {
+    getMetrics: jest.Mock;
+    getMetricsSeries: jest.Mock;
+  };
+}
+
+async function choose(selectName: RegExp, option: string) {
+  await userEvent.click(screen.getByRole('button', { name: selectName }));
+  await userEvent.click(await screen.findByRole('option', { name: option }));
+}
+
+// Full tabs (nine cards, charts, a material table) render slowly in jsdom on a busy machine.
+jest.setTimeout(20_000);
+
 describe('DeliveryMetricsContent', () => {
-  it('names the nine metrics and their sources, with no numbers', async () => {
+  it('asks for annotations and loads nothing when the entity has none', async () => {
+    const api = mockApi();
+    await renderInTestApp(
+      withApiAndEntity(api, plainComponent, <DeliveryMetricsContent />),
+    );
+
+    expect(screen.getByText('Delivery metrics')).toBeInTheDocument();
+    expect(screen.getByText(/Any one of the annotations/)).toBeInTheDocument();
+    expect(api.getMetrics).not.toHaveBeenCalled();
+  });
+
+  it('shows progress while the metrics load', async () => {
+    const api = mockApi({ getMetrics: () => pending() });
+    await renderInTestApp(
+      withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />),
+    );
+
+    expect(screen.getByText('Delivery metrics')).toBeInTheDocument();
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows the backend error', async () => {
+    const error = await ResponseError.fromResponse(
+      new Response('upstream connect error', {
+        status: 502,
+        statusText: 'Bad Gateway',
+      }),
+    );
     await renderInTestApp(
       withApiAndEntity(
-        { getHealth: async () => ({ status: 'ok' as const }) },
+        mockApi({ getMetrics: () => Promise.reject(error) }),
         annotatedComponent,
         <DeliveryMetricsContent />,
       ),
     );
 
     expect(
+      await screen.findByText(/Request failed with 502 Bad Gateway/),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('group')).not.toBeInTheDocument();
+  });
+
+  it('explains how data arrives when there were no deployments in the window', async () => {
+    const api = mockApi({
+      getMetrics: async () =>
+        makeMetricsResponse({
+          metrics: makeEmptyDeliveryMetrics(),
+          previous: makeEmptyDeliveryMetrics(),
+        }),
+    });
+    await renderInTestApp(
+      withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />),
+    );
+
+    expect(
       await screen.findByText(
-        'The delivery metrics of Payments API will appear here',
+        'No deployments of Payments API to production in the last 30 days',
       ),
     ).toBeInTheDocument();
-    const list = screen.getByRole('list', { name: 'Delivery metrics' });
-    const items = within(list).getAllByRole('listitem');
-    expect(items.map(item => item.querySelector('span')?.textContent)).toEqual([
-      'Deployment frequency',
-      'Deployment success rate',
-      'Lead time for changes',
-      'Change failure rate',
-      'Time to recovery',
-      'Uptime',
-      'Deployment duration',
-      'Rollback frequency',
-      'Infrastructure cost',
+    expect(screen.getByText('/events/deployments')).toBeInTheDocument();
+    expect(
+      within(
+        screen.getByRole('list', { name: 'Delivery metrics' }),
+      ).getAllByRole('listitem'),
+    ).toHaveLength(9);
+    expect(screen.queryByRole('group')).not.toBeInTheDocument();
+  });
+
+  it('shows the nine cards and the charts for 30 days of production by default', async () => {
+    const api = mockApi();
+    await renderInTestApp(
+      withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />),
+    );
+
+    const frequency = await screen.findByRole('group', {
+      name: 'Deployment frequency',
+    });
+    expect(screen.getAllByRole('group')).toHaveLength(9);
+    expect(within(frequency).getByText('1.4 per day')).toBeInTheDocument();
+    expect(api.getMetrics).toHaveBeenCalledWith({
+      entityRef: 'component:default/payments',
+      windowDays: 30,
+      environment: 'production',
+    });
+    expect(
+      api.getMetricsSeries.mock.calls.map(([options]) => [
+        options.metric,
+        options.bucket,
+        options.windowDays,
+      ]),
+    ).toEqual([
+      ['deploymentFrequency', 'day', 30],
+      ['leadTimeForChanges', 'day', 30],
+      ['deploymentDuration', 'day', 30],
+      ['uptime', 'day', 30],
     ]);
-    expect(screen.getByText('/events/incidents')).toBeInTheDocument();
-    expect(screen.getByText('/events/costs')).toBeInTheDocument();
+    expect(
+      await screen.findByRole('figure', {
+        name: 'Deployments per day by status',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('loads the chosen window again, with weekly buckets for 90 days', async () => {
+    const api = mockApi({
+      getMetrics: jest.fn(async (options: GetMetricsOptions) =>
+        makeMetricsResponse({
+          metrics: makeDeliveryMetrics({
+            deploymentFrequency: {
+              count: options.windowDays === 90 ? 9 : 42,
+              perDay: options.windowDays === 90 ? 0.1 : 1.4,
+              tier: options.windowDays === 90 ? 'medium' : 'elite',
+            },
+          }),
+        }),
+      ),
+    });
+    await renderInTestApp(
+      withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />),
+    );
+    await screen.findByText('1.4 per day');
+
+    await choose(/Window/, 'Last 90 days');
+
+    expect(await screen.findByText('0.7 per week')).toBeInTheDocument();
+    expect(api.getMetrics).toHaveBeenLastCalledWith({
+      entityRef: 'component:default/payments',
+      windowDays: 90,
+      environment: 'production',
+    });
+    await waitFor(() =>
+      expect(api.getMetricsSeries).toHaveBeenLastCalledWith(
+        expect.objectContaining({ windowDays: 90, bucket: 'week' }),
+      ),
+    );
+    expect(
+      await screen.findByRole('figure', {
+        name: 'Deployments per week by status',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('offers the environments of the annotation and loads the chosen one', async () => {
+    const api = mockApi();
+    const entity = {
+      ...annotatedComponent,
+      metadata: {
+        ...annotatedComponent.metadata,
+        annotations: {
+          ...annotatedComponent.metadata.annotations,
+          'release-coordinator/environments': 'staging,production,eu-prod',
+        },
+      },
+    };
+    await renderInTestApp(
+      withApiAndEntity(api, entity, <DeliveryMetricsContent />),
+    );
+    await screen.findByRole('group', { name: 'Uptime' });
+
+    await choose(/Environment/, 'eu-prod');
+
+    await waitFor(() =>
+      expect(api.getMetrics).toHaveBeenLastCalledWith({
+        entityRef: 'component:default/payments',
+        windowDays: 30,
+        environment: 'eu-prod',
+      }),
+    );
   });
 });

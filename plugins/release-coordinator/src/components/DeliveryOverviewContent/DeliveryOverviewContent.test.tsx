@@ -1,28 +1,60 @@
+import { ResponseError } from '@backstage/errors';
 import { renderInTestApp } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
-import { group, withApiAndEntity } from '../../__testUtils__/fixtures';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { ReleaseCoordinatorApi } from '../../api';
+import { group, pending, withApiAndEntity } from '../../__testUtils__/fixtures';
+import {
+  makeBreakdown,
+  makeMetricsResponse,
+} from '../../__testUtils__/metrics';
 import { DeliveryOverviewContent } from './DeliveryOverviewContent';
 
-const healthy = { getHealth: async () => ({ status: 'ok' as const }) };
+function mockApi(overrides: Partial<ReleaseCoordinatorApi> = {}) {
+  return {
+    getMetrics: jest.fn(async () =>
+      makeMetricsResponse({ entityRef: 'group:default/team-a' }),
+    ),
+    getMetricsBreakdown: jest.fn(async () => makeBreakdown()),
+    ...overrides,
+  };
+}
+
+// Full tabs (nine cards, charts, a material table) render slowly in jsdom on a busy machine.
+jest.setTimeout(20_000);
 
 describe('DeliveryOverviewContent', () => {
-  it('explains the roll-up over what a group owns', async () => {
+  it('shows progress while the roll-up loads', async () => {
     await renderInTestApp(
-      withApiAndEntity(healthy, group, <DeliveryOverviewContent />),
+      withApiAndEntity(
+        mockApi({ getMetricsBreakdown: () => pending() }),
+        group,
+        <DeliveryOverviewContent />,
+      ),
+    );
+
+    expect(screen.getByText('Delivery overview')).toBeInTheDocument();
+    expect(screen.getByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows the backend error', async () => {
+    const error = await ResponseError.fromResponse(
+      new Response('no', { status: 503, statusText: 'Service Unavailable' }),
+    );
+    await renderInTestApp(
+      withApiAndEntity(
+        mockApi({ getMetricsBreakdown: () => Promise.reject(error) }),
+        group,
+        <DeliveryOverviewContent />,
+      ),
     );
 
     expect(
-      await screen.findByText(
-        'The delivery overview of Team A will appear here',
-      ),
+      await screen.findByText(/Request failed with 503 Service Unavailable/),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText(/it owns, including through its sub-groups/),
-    ).toBeInTheDocument();
-    expect(screen.getByText('Change failure rate')).toBeInTheDocument();
   });
 
-  it('explains the roll-up over the parts of a system, without annotations', async () => {
+  it('explains the roll-up of a system that has no member entities', async () => {
     const system = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'System',
@@ -30,17 +62,115 @@ describe('DeliveryOverviewContent', () => {
       spec: { owner: 'team-a' },
     };
     await renderInTestApp(
-      withApiAndEntity(healthy, system, <DeliveryOverviewContent />),
+      withApiAndEntity(
+        mockApi({
+          getMetricsBreakdown: async () => ({ ...makeBreakdown(), items: [] }),
+        }),
+        system,
+        <DeliveryOverviewContent />,
+      ),
     );
 
     expect(
-      await screen.findByText(
-        'The delivery overview of checkout will appear here',
-      ),
+      await screen.findByText('No entities to roll up for checkout'),
     ).toBeInTheDocument();
     expect(screen.getByText(/that are part of it/)).toBeInTheDocument();
+    // Group/System pages need no annotations of their own.
     expect(
       screen.queryByText(/Any one of the annotations/),
     ).not.toBeInTheDocument();
+  });
+
+  it('shows the aggregated cards and one linked row per member entity', async () => {
+    const api = mockApi();
+    await renderInTestApp(
+      withApiAndEntity(api, group, <DeliveryOverviewContent />),
+    );
+
+    expect(
+      await screen.findByRole('group', { name: 'Change failure rate' }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByRole('group')).toHaveLength(9);
+    expect(api.getMetrics).toHaveBeenCalledWith({
+      entityRef: 'group:default/team-a',
+      windowDays: 30,
+      environment: 'production',
+    });
+    expect(api.getMetricsBreakdown).toHaveBeenCalledWith({
+      entityRef: 'group:default/team-a',
+      windowDays: 30,
+      environment: 'production',
+    });
+    expect(
+      screen.getByText(/including through its sub-groups/),
+    ).toBeInTheDocument();
+
+    const payments = screen.getByRole('link', { name: 'Payments API' });
+    expect(payments).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments/delivery-metrics',
+    );
+    const ledger = screen.getByRole('link', { name: 'ledger' });
+    expect(ledger).toHaveAttribute(
+      'href',
+      '/catalog/default/component/ledger/delivery-metrics',
+    );
+    const ledgerRow = within(ledger.closest('tr')!);
+    expect(ledgerRow.getByText('0.7 per week')).toBeInTheDocument();
+    expect(ledgerRow.getByText('33.3 %')).toBeInTheDocument();
+    expect(ledgerRow.getByLabelText('DORA tier: Low')).toBeInTheDocument();
+    expect(ledgerRow.getByText('—')).toBeInTheDocument();
+  });
+
+  it('sorts the rows by a metric, both ways', async () => {
+    await renderInTestApp(
+      withApiAndEntity(mockApi(), group, <DeliveryOverviewContent />),
+    );
+    await screen.findByRole('link', { name: 'ledger' });
+
+    const names = () =>
+      screen
+        .getAllByRole('link')
+        .map(link => link.textContent)
+        .filter(name => name === 'ledger' || name === 'Payments API');
+
+    const sortBy = (column: RegExp) =>
+      userEvent.click(
+        within(screen.getByRole('columnheader', { name: column })).getAllByRole(
+          'button',
+        )[0],
+      );
+
+    expect(names()).toEqual(['Payments API', 'ledger']);
+    await sortBy(/Deploys/);
+    await waitFor(() => expect(names()).toEqual(['ledger', 'Payments API']));
+    await sortBy(/Deploys/);
+    await waitFor(() => expect(names()).toEqual(['Payments API', 'ledger']));
+  });
+
+  it('exports the table as a CSV file', async () => {
+    const createObjectURL = jest.fn((_blob: Blob) => 'blob:csv');
+    const revokeObjectURL = jest.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    const click = jest
+      .spyOn(HTMLAnchorElement.prototype, 'click')
+      .mockImplementation(function record(this: HTMLAnchorElement) {});
+
+    await renderInTestApp(
+      withApiAndEntity(mockApi(), group, <DeliveryOverviewContent />),
+    );
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Export CSV' }),
+    );
+
+    expect(click).toHaveBeenCalledTimes(1);
+    const link = click.mock.contexts[0] as HTMLAnchorElement;
+    expect(link.download).toBe('team-a-delivery-30d-production.csv');
+    const csv = await createObjectURL.mock.calls[0][0].text();
+    expect(csv.split('\r\n')[1]).toBe(
+      'component:default/payments,Payments API,1.4,elite,0.955,5400,elite,0.071,high,1200,elite,0.9991,1234.5,USD',
+    );
+    expect(revokeObjectURL).toHaveBeenCalledWith('blob:csv');
+    click.mockRestore();
   });
 });

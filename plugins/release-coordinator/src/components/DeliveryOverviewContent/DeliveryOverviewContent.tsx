@@ -1,40 +1,125 @@
-import { EmptyState } from '@backstage/core-components';
+import { useState } from 'react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import {
   useEntity,
   useEntityPresentation,
 } from '@backstage/plugin-catalog-react';
-import { DeliveryMetricList } from '../DeliveryMetricList';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { useMetrics, useMetricsBreakdown } from '../../hooks';
+import { MetricsQuery } from '../../hooks/useMetrics';
 import { EntityTabCard } from '../EntityTabCard';
-import { RequireBackend } from '../RequireBackend';
+import { MemberMetricsTable } from '../MemberMetricsTable';
+import { MetricCardGrid } from '../MetricCard';
+import {
+  DEFAULT_METRICS_WINDOW_DAYS,
+  WindowSelector,
+  defaultMetricsEnvironment,
+  metricsEnvironments,
+} from '../WindowSelector';
 
 /**
- * The "Delivery overview" tab of Group and System pages: the delivery metrics
- * rolled up over the entities they own.
+ * The "Delivery overview" tab of Group, System and Domain pages: the delivery
+ * metrics rolled up over the entities they own, and one row per entity.
  */
 export function DeliveryOverviewContent() {
   return (
     <EntityTabCard title="Delivery overview">
-      <RequireBackend>
-        <OverviewNotShownYet />
-      </RequireBackend>
+      <RollUp />
     </EntityTabCard>
   );
 }
 
-function OverviewNotShownYet() {
+/** What a Group/System/Domain rolls up, in words. */
+export function ownedEntitiesDescription(kind: string): string {
+  switch (kind.toLocaleLowerCase('en-US')) {
+    case 'system':
+      return 'the components and resources that are part of it';
+    case 'domain':
+      return 'the components and resources of its systems';
+    default:
+      return 'the components and resources it owns, including through its sub-groups';
+  }
+}
+
+function RollUp() {
   const { entity } = useEntity();
-  const { primaryTitle } = useEntityPresentation(entity);
-  const owned =
-    entity.kind.toLocaleLowerCase('en-US') === 'system'
-      ? 'the components and resources that are part of it'
-      : 'the components and resources it owns, including through its sub-groups';
+  const environments = metricsEnvironments(entity);
+  const [windowDays, setWindowDays] = useState(DEFAULT_METRICS_WINDOW_DAYS);
+  const [environment, setEnvironment] = useState(() =>
+    defaultMetricsEnvironment(environments),
+  );
+  const query: MetricsQuery = {
+    entityRef: stringifyEntityRef(entity),
+    windowDays,
+    environment,
+  };
 
   return (
-    <EmptyState
-      missing="info"
-      title={`The delivery overview of ${primaryTitle} will appear here`}
-      description={`This tab will roll the delivery metrics up over ${owned}, and list those entities in a sortable table so teams and systems can be compared. Each entity contributes once it has Release Coordinator annotations and deployments, incidents or costs recorded.`}
-      action={<DeliveryMetricList />}
-    />
+    <>
+      <Box mb={2}>
+        <WindowSelector
+          windowDays={windowDays}
+          onWindowDaysChange={setWindowDays}
+          environments={environments}
+          environment={environment}
+          onEnvironmentChange={setEnvironment}
+        />
+      </Box>
+      <RollUpMetrics query={query} />
+    </>
+  );
+}
+
+function RollUpMetrics(props: { query: MetricsQuery }) {
+  const { query } = props;
+  const { entity } = useEntity();
+  const { primaryTitle } = useEntityPresentation(entity);
+  const metrics = useMetrics(query);
+  const breakdown = useMetricsBreakdown(query);
+
+  if (metrics.loading || breakdown.loading) {
+    return <Progress />;
+  }
+  const error = metrics.error ?? breakdown.error;
+  if (error) {
+    return <ResponseErrorPanel error={error} />;
+  }
+  if (!metrics.value || !breakdown.value) {
+    return null;
+  }
+  const owned = ownedEntitiesDescription(entity.kind);
+  if (breakdown.value.items.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title={`No entities to roll up for ${primaryTitle}`}
+        description={`The overview rolls the delivery metrics up over ${owned}. None was found in the catalog; each entity contributes once it exists there and has Release Coordinator annotations and deployments, incidents or costs recorded.`}
+      />
+    );
+  }
+
+  return (
+    <>
+      <Typography variant="body2" color="textSecondary" paragraph>
+        Rolled up over {owned}: {breakdown.value.items.length}{' '}
+        {breakdown.value.items.length === 1 ? 'entity' : 'entities'}.
+      </Typography>
+      <MetricCardGrid
+        metrics={metrics.value.metrics}
+        previous={metrics.value.previous}
+      />
+      <Box mt={3}>
+        <MemberMetricsTable
+          items={breakdown.value.items}
+          csvFileName={`${entity.metadata.name}-delivery-${query.windowDays}d-${query.environment}`}
+        />
+      </Box>
+    </>
   );
 }

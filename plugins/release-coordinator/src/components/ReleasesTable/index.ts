@@ -1,1 +1,2 @@
 export { ReleasesTable } from './ReleasesTable';
+export type { ReleasesTableProps } from './ReleasesTable';

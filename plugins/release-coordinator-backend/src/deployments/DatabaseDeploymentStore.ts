@@ -1,0 +1,386 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  Deployment,
+  EnvironmentSummary,
+  Incident,
+  ListResponse,
+  ProviderSyncState,
+} from '@release-coordinator/backstage-plugin-common';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { getMigratedClient } from '../database/migrateDatabase';
+import { fromDbTimestamp, toDbTimestamp } from '../database/timestamps';
+import { decodeCursor, encodeCursor, olderThan } from './cursor';
+import {
+  DeploymentReference,
+  DeploymentStore,
+  DeploymentUpsert,
+  IncidentUpsert,
+  ListDeploymentsOptions,
+  ListIncidentsOptions,
+  SyncStateKey,
+  UpsertOutcome,
+} from './DeploymentStore';
+import {
+  DeploymentCommitRow,
+  DeploymentRow,
+  groupCommits,
+  IncidentRow,
+  toDeployment,
+  toIncident,
+} from './rows';
+import { SyncStateTable } from './SyncStateTable';
+import { deploymentMerge, incidentMerge } from './upsertRules';
+import { chunks, upsertByExternalId } from './upsertByExternalId';
+
+/**
+ * Knex implementation of {@link DeploymentStore}, on SQLite and PostgreSQL.
+ */
+export class DatabaseDeploymentStore implements DeploymentStore {
+  /** Creates the store, running the plugin's migrations unless skipped. */
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+    /** Source of the current time; tests pass a fixed clock. */
+    now?: () => Date;
+  }): Promise<DatabaseDeploymentStore> {
+    const client = await getMigratedClient(options);
+    return new DatabaseDeploymentStore(
+      client,
+      options.now ?? (() => new Date()),
+    );
+  }
+
+  private readonly syncStates: SyncStateTable;
+
+  private constructor(
+    private readonly db: Knex,
+    private readonly now: () => Date,
+  ) {
+    this.syncStates = new SyncStateTable(db, now);
+  }
+
+  async upsertDeployments(items: DeploymentUpsert[]): Promise<UpsertOutcome[]> {
+    if (items.length === 0) {
+      return [];
+    }
+    const timestamp = toDbTimestamp(this.now());
+    return this.db.transaction(async tx => {
+      const outcomes = await upsertByExternalId({
+        tx,
+        table: 'deployments',
+        items,
+        toRow: (item): DeploymentRow => ({
+          id: randomUUID(),
+          entity_ref: item.entityRef,
+          environment: item.environment,
+          source: item.source,
+          external_id: item.externalId,
+          version: item.version,
+          commit_sha: item.commitSha ?? null,
+          kind: item.kind,
+          status: item.status,
+          started_at: item.startedAt ?? null,
+          finished_at: item.finishedAt ?? null,
+          sort_at: item.startedAt ?? item.finishedAt ?? timestamp,
+          initiator: item.initiator ?? null,
+          url: item.url ?? null,
+          release_id: null,
+          rollback_of: null,
+          revision: 1,
+          received_at: timestamp,
+          updated_at: timestamp,
+        }),
+        ...deploymentMerge(tx),
+        extraKeys: items.flatMap(item =>
+          item.rollbackOfExternalId === undefined
+            ? []
+            : [{ source: item.source, externalId: item.rollbackOfExternalId }],
+        ),
+      });
+
+      // rollbackOf: resolved to the stored id (in-batch targets included,
+      // since they are stored by now); set once, never changed.
+      for (const [index, item] of items.entries()) {
+        if (item.rollbackOfExternalId === undefined) continue;
+        const target = outcomes.idOf(item.source, item.rollbackOfExternalId);
+        if (target === undefined) {
+          throw new InputError(
+            `[${index}] rollbackOf: no deployment ${item.rollbackOfExternalId} from source ${item.source}`,
+          );
+        }
+        const changed = await tx<DeploymentRow>('deployments')
+          .where({ id: outcomes.results[index].id })
+          .whereNull('rollback_of')
+          .update({ rollback_of: target });
+        if (changed > 0) outcomes.markUpdated(index);
+      }
+
+      const commitRows = new Map<string, DeploymentCommitRow>();
+      const indexById = new Map<string, number[]>();
+      for (const [index, item] of items.entries()) {
+        const id = outcomes.results[index].id;
+        indexById.set(id, [...(indexById.get(id) ?? []), index]);
+        for (const commit of item.commits) {
+          commitRows.set(`${id} ${commit.sha}`, {
+            deployment_id: id,
+            sha: commit.sha,
+            committed_at: commit.committedAt,
+          });
+        }
+      }
+      // In key order, so that concurrent batches take index locks in one order.
+      const orderedCommits = [...commitRows.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
+        .map(([, row]) => row);
+      for (const chunk of chunks(orderedCommits)) {
+        // Commits are facts about the deployment: new ones are added, known
+        // ones are kept as first reported.
+        const inserted: Array<{ deployment_id: string }> = await tx(
+          'deployment_commits',
+        )
+          .insert(chunk)
+          .onConflict(['deployment_id', 'sha'])
+          .ignore()
+          .returning('deployment_id');
+        for (const row of inserted) {
+          for (const index of indexById.get(row.deployment_id) ?? []) {
+            outcomes.markUpdated(index);
+          }
+        }
+      }
+      return outcomes.results;
+    });
+  }
+
+  async upsertIncidents(items: IncidentUpsert[]): Promise<UpsertOutcome[]> {
+    if (items.length === 0) {
+      return [];
+    }
+    const timestamp = toDbTimestamp(this.now());
+    return this.db.transaction(async tx => {
+      const outcomes = await upsertByExternalId({
+        tx,
+        table: 'incidents',
+        items,
+        toRow: (item): IncidentRow => ({
+          id: randomUUID(),
+          entity_ref: item.entityRef,
+          source: item.source,
+          external_id: item.externalId,
+          severity: item.severity,
+          title: item.title,
+          environment: item.environment ?? null,
+          started_at: item.startedAt,
+          resolved_at: item.resolvedAt ?? null,
+          url: item.url ?? null,
+          revision: 1,
+          received_at: timestamp,
+          updated_at: timestamp,
+        }),
+        ...incidentMerge(tx),
+        extraKeys: [],
+      });
+      return outcomes.results;
+    });
+  }
+
+  async findDeployments(
+    source: string,
+    externalIds: string[],
+  ): Promise<DeploymentReference[]> {
+    const found: DeploymentReference[] = [];
+    for (const chunk of chunks([...new Set(externalIds)])) {
+      const rows = await this.db<DeploymentRow>('deployments')
+        .select('id', 'entity_ref', 'environment', 'external_id')
+        .where({ source })
+        .whereIn('external_id', chunk);
+      for (const row of rows) {
+        found.push({
+          id: row.id,
+          entityRef: row.entity_ref,
+          environment: row.environment,
+          externalId: row.external_id,
+        });
+      }
+    }
+    return found;
+  }
+
+  async listDeployments(
+    options: ListDeploymentsOptions,
+  ): Promise<ListResponse<Deployment>> {
+    const query = this.db<DeploymentRow>('deployments').where({
+      entity_ref: options.entityRef,
+    });
+    if (options.environment !== undefined) {
+      query.andWhere({ environment: options.environment });
+    }
+    if (options.status !== undefined) {
+      query.andWhere({ status: options.status });
+    }
+    if (options.cursor !== undefined) {
+      query.andWhere(olderThan('sort_at', decodeCursor(options.cursor)));
+    }
+    const rows = await query
+      .orderBy([
+        { column: 'sort_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit + 1);
+    const page = rows.slice(0, options.limit);
+    const items = await this.withCommits(page);
+    const last = page[page.length - 1];
+    return {
+      items,
+      ...(rows.length > options.limit &&
+        last && {
+          nextCursor: encodeCursor({
+            at: fromDbTimestamp(last.sort_at),
+            id: last.id,
+          }),
+        }),
+    };
+  }
+
+  async listIncidents(
+    options: ListIncidentsOptions,
+  ): Promise<ListResponse<Incident>> {
+    const query = this.db<IncidentRow>('incidents').where({
+      entity_ref: options.entityRef,
+    });
+    if (options.environment !== undefined) {
+      query.andWhere({ environment: options.environment });
+    }
+    if (options.since !== undefined) {
+      query.andWhere('started_at', '>=', options.since);
+    }
+    if (options.cursor !== undefined) {
+      query.andWhere(olderThan('started_at', decodeCursor(options.cursor)));
+    }
+    const rows = await query
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit + 1);
+    const page = rows.slice(0, options.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toIncident),
+      ...(rows.length > options.limit &&
+        last && {
+          nextCursor: encodeCursor({
+            at: fromDbTimestamp(last.started_at),
+            id: last.id,
+          }),
+        }),
+    };
+  }
+
+  async getEnvironmentSummaries(
+    entityRef: string,
+  ): Promise<EnvironmentSummary[]> {
+    const environments: Array<{ environment: string }> = await this.db(
+      'deployments',
+    )
+      .distinct('environment')
+      .where({ entity_ref: entityRef })
+      .orderBy('environment');
+
+    const summaries: Array<{
+      environment: string;
+      current?: DeploymentRow;
+      latest?: DeploymentRow;
+    }> = [];
+    for (const { environment } of environments) {
+      const scope = { entity_ref: entityRef, environment };
+      const latest = await this.db<DeploymentRow>('deployments')
+        .where(scope)
+        .orderBy([
+          { column: 'sort_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .first();
+      // What runs now is the last succeeded deployment to finish; one that
+      // succeeded without a reported finishedAt only counts when no other did.
+      const current =
+        (await this.db<DeploymentRow>('deployments')
+          .where({ ...scope, status: 'succeeded' })
+          .whereNotNull('finished_at')
+          .orderBy([
+            { column: 'finished_at', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ])
+          .first()) ??
+        (await this.db<DeploymentRow>('deployments')
+          .where({ ...scope, status: 'succeeded' })
+          .orderBy([
+            { column: 'sort_at', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ])
+          .first());
+      summaries.push({ environment, current, latest });
+    }
+
+    const rows = summaries.flatMap(s =>
+      [s.current, s.latest].filter((r): r is DeploymentRow => !!r),
+    );
+    const byId = new Map(
+      (await this.withCommits(rows)).map(deployment => [
+        deployment.id,
+        deployment,
+      ]),
+    );
+    return summaries.map(s => ({
+      environment: s.environment,
+      ...(s.current && { current: byId.get(s.current.id) }),
+      ...(s.latest && { latest: byId.get(s.latest.id) }),
+    }));
+  }
+
+  getSyncStates(entityRef: string): Promise<ProviderSyncState[]> {
+    return this.syncStates.list(entityRef);
+  }
+
+  getCursor(
+    providerId: string,
+    entityRef: string,
+  ): Promise<string | undefined> {
+    return this.syncStates.getCursor({ providerId, entityRef });
+  }
+
+  setCursor(
+    providerId: string,
+    entityRef: string,
+    cursor: string,
+  ): Promise<void> {
+    return this.syncStates.setCursor({ providerId, entityRef }, cursor);
+  }
+
+  recordSyncSuccess(
+    options: SyncStateKey & { cursor?: string },
+  ): Promise<void> {
+    return this.syncStates.recordSuccess(options, options.cursor);
+  }
+
+  recordSyncError(options: SyncStateKey & { error: string }): Promise<void> {
+    return this.syncStates.recordError(options, options.error);
+  }
+
+  private async withCommits(rows: DeploymentRow[]): Promise<Deployment[]> {
+    const ids = [...new Set(rows.map(row => row.id))];
+    const commitRows: DeploymentCommitRow[] = [];
+    for (const chunk of chunks(ids)) {
+      commitRows.push(
+        ...(await this.db<DeploymentCommitRow>('deployment_commits').whereIn(
+          'deployment_id',
+          chunk,
+        )),
+      );
+    }
+    const commits = groupCommits(commitRows);
+    return rows.map(row => toDeployment(row, commits.get(row.id) ?? []));
+  }
+}

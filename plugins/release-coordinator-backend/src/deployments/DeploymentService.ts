@@ -1,0 +1,353 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
+import {
+  Deployment,
+  DeploymentInput,
+  EnvironmentsResponse,
+  EventItemResult,
+  Incident,
+  IncidentInput,
+  ListResponse,
+} from '@release-coordinator/backstage-plugin-common';
+import { z } from 'zod';
+import {
+  DeploymentStore,
+  DeploymentUpsert,
+  IncidentUpsert,
+  ListDeploymentsOptions,
+  ListIncidentsOptions,
+  UpsertOutcome,
+} from './DeploymentStore';
+import {
+  deploymentInputSchema,
+  incidentInputSchema,
+  MAX_EVENTS_PER_REQUEST,
+} from './validation';
+
+/** Why one item of a batch was rejected. */
+interface ItemProblem {
+  index: number;
+  field?: string;
+  message: string;
+}
+
+/** Options of the ingest methods. */
+export interface IngestOptions {
+  /**
+   * Credentials of the caller (a pushed event); the catalog is asked with
+   * them. Scheduled pulls leave them out and the plugin's own are used.
+   */
+  credentials?: BackstageCredentials;
+}
+
+function rejectBatch(total: number, problems: ItemProblem[]): never {
+  const indices = new Set(problems.map(p => p.index));
+  const details = problems
+    .map(p => `[${p.index}] ${p.field ? `${p.field}: ` : ''}${p.message}`)
+    .join('; ');
+  throw new InputError(
+    `Rejected ${indices.size} of ${total} items, nothing was stored: ${details}`,
+  );
+}
+
+function validateAll<T extends z.ZodTypeAny>(
+  schema: T,
+  items: unknown[],
+): z.infer<T>[] {
+  const problems: ItemProblem[] = [];
+  const valid: z.infer<T>[] = [];
+  items.forEach((item, index) => {
+    const result = schema.safeParse(item);
+    if (result.success) {
+      valid.push(result.data);
+      return;
+    }
+    for (const issue of result.error.issues) {
+      const path = issue.path.join('.');
+      if (issue.code === z.ZodIssueCode.unrecognized_keys) {
+        for (const key of issue.keys) {
+          const field = path ? `${path}.${key}` : key;
+          problems.push({ index, field, message: 'unknown field' });
+        }
+        continue;
+      }
+      problems.push({
+        index,
+        ...(path && { field: path }),
+        message: issue.message,
+      });
+    }
+  });
+  if (problems.length > 0) {
+    rejectBatch(items.length, problems);
+  }
+  return valid;
+}
+
+/**
+ * The signal channel on which changes of an entity's deployments are
+ * announced (the Deployments tab listens to it and reloads).
+ */
+export function deploymentsSignalChannel(entityRef: string): string {
+  return `release-coordinator:deployments:${entityRef}`;
+}
+
+function toResults(outcomes: UpsertOutcome[]): EventItemResult[] {
+  return outcomes.map((outcome, index) => ({
+    index,
+    status: outcome.status,
+    id: outcome.id,
+  }));
+}
+
+/**
+ * The rules of deployments and incidents: validation of pushed and pulled
+ * reports, entity resolution through the catalog, rollback references, and
+ * the reads of the Deployments tab. Webhooks, pushed events and scheduled
+ * pulls all ingest through here.
+ *
+ * A batch is all or nothing: every item is checked first, and if any is
+ * rejected the whole batch is refused with a 400 naming each bad item (its
+ * index and field or entity) and nothing is stored.
+ */
+export class DeploymentService {
+  private readonly store: DeploymentStore;
+  private readonly catalog: CatalogService;
+  private readonly auth: AuthService;
+  private readonly signals?: SignalsService;
+  private readonly logger?: LoggerService;
+
+  constructor(options: {
+    store: DeploymentStore;
+    catalog: CatalogService;
+    auth: AuthService;
+    /** When given, changed entities are announced to open Deployments tabs. */
+    signals?: SignalsService;
+    logger?: LoggerService;
+  }) {
+    this.store = options.store;
+    this.catalog = options.catalog;
+    this.auth = options.auth;
+    this.signals = options.signals;
+    this.logger = options.logger;
+  }
+
+  /**
+   * The items of a `POST /events/*` body: one object is a batch of one, an
+   * array is a batch of up to 1000.
+   */
+  toBatch(body: unknown): unknown[] {
+    const items = Array.isArray(body) ? body : [body];
+    if (items.length > MAX_EVENTS_PER_REQUEST) {
+      throw new InputError(
+        `Invalid body: at most ${MAX_EVENTS_PER_REQUEST} items per request, got ${items.length}`,
+      );
+    }
+    return items;
+  }
+
+  /** Checks the fields of deployment reports; throws a 400 naming each bad one. */
+  parseDeployments(items: unknown[]): DeploymentInput[] {
+    return validateAll(deploymentInputSchema, items);
+  }
+
+  /** Checks the fields of incident reports; throws a 400 naming each bad one. */
+  parseIncidents(items: unknown[]): IncidentInput[] {
+    return validateAll(incidentInputSchema, items);
+  }
+
+  /**
+   * Validates and upserts deployments by (source, externalId); all or
+   * nothing (see the class documentation).
+   */
+  async ingestDeployments(
+    items: DeploymentInput[],
+    options: IngestOptions = {},
+  ): Promise<EventItemResult[]> {
+    const valid = this.parseDeployments(items);
+    const problems = [
+      ...(await this.findUnknownEntities(valid, options)),
+      ...(await this.findBadRollbackTargets(valid)),
+    ];
+    if (problems.length > 0) {
+      rejectBatch(valid.length, problems);
+    }
+    const upserts: DeploymentUpsert[] = valid.map(
+      ({ rollbackOf, commits, ...item }) => ({
+        ...item,
+        ...(rollbackOf !== undefined && { rollbackOfExternalId: rollbackOf }),
+        commits: commits ?? [],
+      }),
+    );
+    const outcomes = await this.store.upsertDeployments(upserts);
+    await this.announceChanges(
+      upserts.filter((_item, i) => outcomes[i].status !== 'unchanged'),
+    );
+    return toResults(outcomes);
+  }
+
+  /**
+   * Validates and upserts incidents by (source, externalId); all or nothing
+   * (see the class documentation).
+   */
+  async ingestIncidents(
+    items: IncidentInput[],
+    options: IngestOptions = {},
+  ): Promise<EventItemResult[]> {
+    const valid = this.parseIncidents(items);
+    const problems = await this.findUnknownEntities(valid, options);
+    if (problems.length > 0) {
+      rejectBatch(valid.length, problems);
+    }
+    const upserts: IncidentUpsert[] = valid;
+    return toResults(await this.store.upsertIncidents(upserts));
+  }
+
+  /** A page of an entity's deployments, newest first. */
+  listDeployments(
+    options: ListDeploymentsOptions,
+  ): Promise<ListResponse<Deployment>> {
+    return this.store.listDeployments(options);
+  }
+
+  /** A page of an entity's incidents, newest first. */
+  listIncidents(
+    options: ListIncidentsOptions,
+  ): Promise<ListResponse<Incident>> {
+    return this.store.listIncidents(options);
+  }
+
+  /** What runs where for an entity, and how fresh its providers' data is. */
+  async getEnvironments(entityRef: string): Promise<EnvironmentsResponse> {
+    const [items, sync] = await Promise.all([
+      this.store.getEnvironmentSummaries(entityRef),
+      this.store.getSyncStates(entityRef),
+    ]);
+    return { items, sync };
+  }
+
+  /** Tells open Deployments tabs of the changed entities to reload. */
+  private async announceChanges(
+    changed: Array<{ entityRef: string }>,
+  ): Promise<void> {
+    if (!this.signals) {
+      return;
+    }
+    for (const entityRef of new Set(changed.map(item => item.entityRef))) {
+      try {
+        await this.signals.publish({
+          recipients: { type: 'broadcast' },
+          channel: deploymentsSignalChannel(entityRef),
+          message: { entityRef },
+        });
+      } catch (error) {
+        // The data is stored; a missed signal only delays a reload.
+        this.logger?.warn(
+          `Could not signal the deployments change of ${entityRef}: ${error}`,
+        );
+      }
+    }
+  }
+
+  /** Items whose entity the catalog does not know (one catalog call per batch). */
+  private async findUnknownEntities(
+    items: Array<{ entityRef: string }>,
+    options: IngestOptions,
+  ): Promise<ItemProblem[]> {
+    const refs = [...new Set(items.map(item => item.entityRef))];
+    if (refs.length === 0) {
+      return [];
+    }
+    const credentials =
+      options.credentials ?? (await this.auth.getOwnServiceCredentials());
+    const { items: entities } = await this.catalog.getEntitiesByRefs(
+      {
+        entityRefs: refs.map(ref => stringifyEntityRef(parseEntityRef(ref))),
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
+      { credentials },
+    );
+    const unknown = new Set(refs.filter((_ref, i) => !entities[i]));
+    return items.flatMap((item, index) =>
+      unknown.has(item.entityRef)
+        ? [
+            {
+              index,
+              field: 'entityRef',
+              message: `entity ${item.entityRef} is not in the catalog`,
+            },
+          ]
+        : [],
+    );
+  }
+
+  /**
+   * Items whose `rollbackOf` names no deployment of the same source and
+   * entity, neither stored nor in the batch.
+   */
+  private async findBadRollbackTargets(
+    items: DeploymentInput[],
+  ): Promise<ItemProblem[]> {
+    const wanted = new Map<string, Set<string>>();
+    for (const item of items) {
+      if (item.rollbackOf === undefined) continue;
+      const set = wanted.get(item.source) ?? new Set<string>();
+      set.add(item.rollbackOf);
+      wanted.set(item.source, set);
+    }
+    if (wanted.size === 0) {
+      return [];
+    }
+    // Where each target lives: the batch's own report wins over the stored
+    // row, since it is about to replace it.
+    const entityOf = new Map<string, string>();
+    for (const [source, externalIds] of wanted) {
+      for (const found of await this.store.findDeployments(source, [
+        ...externalIds,
+      ])) {
+        entityOf.set(
+          JSON.stringify([source, found.externalId]),
+          found.entityRef,
+        );
+      }
+    }
+    for (const item of items) {
+      entityOf.set(
+        JSON.stringify([item.source, item.externalId]),
+        item.entityRef,
+      );
+    }
+    return items.flatMap((item, index): ItemProblem[] => {
+      if (item.rollbackOf === undefined) return [];
+      const target = entityOf.get(
+        JSON.stringify([item.source, item.rollbackOf]),
+      );
+      if (target === undefined) {
+        return [
+          {
+            index,
+            field: 'rollbackOf',
+            message: `no deployment ${item.rollbackOf} from source ${item.source}`,
+          },
+        ];
+      }
+      if (target !== item.entityRef) {
+        return [
+          {
+            index,
+            field: 'rollbackOf',
+            message: `deployment ${item.rollbackOf} from source ${item.source} belongs to ${target}, not ${item.entityRef}`,
+          },
+        ];
+      }
+      return [];
+    });
+  }
+}

@@ -1,0 +1,154 @@
+import {
+  Deployment,
+  DeploymentCommit,
+  DeploymentKind,
+  DeploymentStatus,
+  Incident,
+  IncidentSeverity,
+  ProviderSyncState,
+} from '@release-coordinator/backstage-plugin-common';
+import { fromDbTimestamp } from '../database/timestamps';
+
+/*
+ * Row types of the deployment tables and their mapping to wire types. Rows
+ * never leave the store.
+ */
+
+export type DbTimestamp = Date | string | number;
+
+export type DeploymentRow = {
+  id: string;
+  entity_ref: string;
+  environment: string;
+  source: string;
+  external_id: string;
+  version: string;
+  commit_sha: string | null;
+  kind: string;
+  status: string;
+  started_at: DbTimestamp | null;
+  finished_at: DbTimestamp | null;
+  sort_at: DbTimestamp;
+  initiator: string | null;
+  url: string | null;
+  release_id: string | null;
+  rollback_of: string | null;
+  revision: number;
+  received_at: DbTimestamp;
+  updated_at: DbTimestamp;
+};
+
+export type DeploymentCommitRow = {
+  deployment_id: string;
+  sha: string;
+  committed_at: DbTimestamp;
+};
+
+export type IncidentRow = {
+  id: string;
+  entity_ref: string;
+  source: string;
+  external_id: string;
+  severity: string;
+  title: string;
+  environment: string | null;
+  started_at: DbTimestamp;
+  resolved_at: DbTimestamp | null;
+  url: string | null;
+  revision: number;
+  received_at: DbTimestamp;
+  updated_at: DbTimestamp;
+};
+
+export type SyncStateRow = {
+  provider_id: string;
+  entity_ref: string;
+  cursor: string | null;
+  last_success_at: DbTimestamp | null;
+  last_error_at: DbTimestamp | null;
+  last_error: string | null;
+};
+
+function optionalTimestamp(value: DbTimestamp | null): string | undefined {
+  return value === null ? undefined : fromDbTimestamp(value);
+}
+
+/** A deployment row and its commits as the wire type. */
+export function toDeployment(
+  row: DeploymentRow,
+  commits: DeploymentCommit[],
+): Deployment {
+  const startedAt = optionalTimestamp(row.started_at);
+  const finishedAt = optionalTimestamp(row.finished_at);
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    environment: row.environment,
+    source: row.source,
+    externalId: row.external_id,
+    version: row.version,
+    ...(row.commit_sha !== null && { commitSha: row.commit_sha }),
+    kind: row.kind as DeploymentKind,
+    status: row.status as DeploymentStatus,
+    ...(startedAt !== undefined && { startedAt }),
+    ...(finishedAt !== undefined && { finishedAt }),
+    ...(row.initiator !== null && { initiator: row.initiator }),
+    ...(row.url !== null && { url: row.url }),
+    ...(row.release_id !== null && { releaseId: row.release_id }),
+    ...(row.rollback_of !== null && { rollbackOf: row.rollback_of }),
+    commits,
+  };
+}
+
+/** Commit rows grouped by deployment id, oldest commit first. */
+export function groupCommits(
+  rows: DeploymentCommitRow[],
+): Map<string, DeploymentCommit[]> {
+  const byDeployment = new Map<string, DeploymentCommit[]>();
+  for (const row of rows) {
+    const commits = byDeployment.get(row.deployment_id) ?? [];
+    commits.push({
+      sha: row.sha,
+      committedAt: fromDbTimestamp(row.committed_at),
+    });
+    byDeployment.set(row.deployment_id, commits);
+  }
+  for (const commits of byDeployment.values()) {
+    commits.sort(
+      (a, b) =>
+        a.committedAt.localeCompare(b.committedAt) ||
+        a.sha.localeCompare(b.sha),
+    );
+  }
+  return byDeployment;
+}
+
+/** An incident row as the wire type. */
+export function toIncident(row: IncidentRow): Incident {
+  const resolvedAt = optionalTimestamp(row.resolved_at);
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    source: row.source,
+    externalId: row.external_id,
+    severity: row.severity as IncidentSeverity,
+    title: row.title,
+    ...(row.environment !== null && { environment: row.environment }),
+    startedAt: fromDbTimestamp(row.started_at),
+    ...(resolvedAt !== undefined && { resolvedAt }),
+    ...(row.url !== null && { url: row.url }),
+  };
+}
+
+/** A sync state row as the wire type (the cursor stays inside). */
+export function toSyncState(row: SyncStateRow): ProviderSyncState {
+  const lastSuccessAt = optionalTimestamp(row.last_success_at);
+  const lastErrorAt = optionalTimestamp(row.last_error_at);
+  return {
+    providerId: row.provider_id,
+    entityRef: row.entity_ref,
+    ...(lastSuccessAt !== undefined && { lastSuccessAt }),
+    ...(lastErrorAt !== undefined && { lastErrorAt }),
+    ...(row.last_error !== null && { lastError: row.last_error }),
+  };
+}

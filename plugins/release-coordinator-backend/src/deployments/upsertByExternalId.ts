@@ -1,0 +1,137 @@
+import { Knex } from 'knex';
+import { UpsertOutcome } from './DeploymentStore';
+
+// Rows per statement: well below SQLite's bound-variable limit.
+const CHUNK_SIZE = 500;
+
+/** Splits a list into statement-sized chunks. */
+export function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+type SourceKey = { source: string; externalId: string };
+
+function keyOf(source: string, externalId: string): string {
+  return JSON.stringify([source, externalId]);
+}
+
+/** Per-item outcomes of an upsert, and the stored ids of the keys involved. */
+export interface UpsertOutcomes {
+  results: UpsertOutcome[];
+  /** Stored id of (source, externalId), for the batch and its extra keys. */
+  idOf(source: string, externalId: string): string | undefined;
+  /** Reports an item that changed after the row upsert as updated. */
+  markUpdated(index: number): void;
+}
+
+/**
+ * Inserts rows keyed by (source, external_id) and, on conflict, merges them
+ * with the SQL rules given (`merge` as SET, `where` as the guard), inside the
+ * caller's transaction. The outcome of each item comes from the row's
+ * `revision` as returned by the statement (1: inserted, more: updated; no
+ * row: the guard kept the stored row), so it is right under concurrency.
+ *
+ * The same key twice in a batch is applied in order, in successive
+ * statements (one statement cannot update a row twice on PostgreSQL).
+ */
+export async function upsertByExternalId<T extends SourceKey>(options: {
+  tx: Knex.Transaction;
+  table: string;
+  items: T[];
+  toRow: (item: T) => { id: string; revision: number };
+  merge: Record<string, Knex.Raw>;
+  where: Knex.Raw;
+  /** Further keys whose ids the caller needs (e.g. rollback targets). */
+  extraKeys: SourceKey[];
+}): Promise<UpsertOutcomes> {
+  const { tx, table, items, toRow, merge, where, extraKeys } = options;
+
+  const rounds: number[][] = [];
+  const occurrences = new Map<string, number>();
+  items.forEach((item, index) => {
+    const key = keyOf(item.source, item.externalId);
+    const round = occurrences.get(key) ?? 0;
+    occurrences.set(key, round + 1);
+    (rounds[round] ??= []).push(index);
+  });
+
+  const statuses: UpsertOutcome['status'][] = items.map(() => 'unchanged');
+  for (const round of rounds) {
+    // Rows in key order, so that concurrent batches lock rows in one order.
+    const ordered = [...round].sort((a, b) => {
+      const ka = keyOf(items[a].source, items[a].externalId);
+      const kb = keyOf(items[b].source, items[b].externalId);
+      return ka < kb ? -1 : Number(ka > kb);
+    });
+    for (const chunk of chunks(ordered)) {
+      const written: Array<{
+        source: string;
+        external_id: string;
+        revision: number | string;
+      }> = await tx(table)
+        .insert(chunk.map(index => toRow(items[index])))
+        .onConflict(['source', 'external_id'])
+        .merge(merge)
+        .where(where)
+        .returning(['source', 'external_id', 'revision']);
+      const revisions = new Map(
+        written.map(row => [
+          keyOf(row.source, row.external_id),
+          Number(row.revision),
+        ]),
+      );
+      for (const index of chunk) {
+        const revision = revisions.get(
+          keyOf(items[index].source, items[index].externalId),
+        );
+        if (revision !== undefined) {
+          statuses[index] = revision === 1 ? 'created' : 'updated';
+        }
+      }
+    }
+  }
+
+  const externalIdsBySource = new Map<string, Set<string>>();
+  for (const { source, externalId } of [...items, ...extraKeys]) {
+    const set = externalIdsBySource.get(source) ?? new Set<string>();
+    set.add(externalId);
+    externalIdsBySource.set(source, set);
+  }
+  const ids = new Map<string, string>();
+  for (const [source, externalIds] of externalIdsBySource) {
+    for (const chunk of chunks([...externalIds])) {
+      const rows: Array<{ id: string; external_id: string }> = await tx(table)
+        .select('id', 'external_id')
+        .where({ source })
+        .whereIn('external_id', chunk);
+      for (const row of rows) {
+        ids.set(keyOf(source, row.external_id), row.id);
+      }
+    }
+  }
+
+  const results: UpsertOutcome[] = items.map((item, index) => {
+    const id = ids.get(keyOf(item.source, item.externalId));
+    if (id === undefined) {
+      // The row was written in this transaction; it cannot be missing.
+      throw new Error(
+        `Upserted ${table} row ${item.source}/${item.externalId} not found`,
+      );
+    }
+    return { id, status: statuses[index] };
+  });
+
+  return {
+    results,
+    idOf: (source, externalId) => ids.get(keyOf(source, externalId)),
+    markUpdated(index) {
+      if (results[index].status === 'unchanged') {
+        results[index] = { ...results[index], status: 'updated' };
+      }
+    },
+  };
+}

@@ -1,0 +1,494 @@
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  changeFailureRateTier,
+  DeliveryMetrics,
+  deploymentFrequencyTier,
+  leadTimeTier,
+  recoveryTier,
+} from '@release-coordinator/backstage-plugin-common';
+import fc from 'fast-check';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../database/__testUtils__/testDatabases';
+import { DatabaseDeploymentStore } from '../deployments/DatabaseDeploymentStore';
+import {
+  clearHistory,
+  History,
+  HistoryCost,
+  HistoryDeployment,
+  HistoryIncident,
+  storeHistory,
+} from './__testUtils__/history';
+import { DatabaseMetricsStore } from './DatabaseMetricsStore';
+import { MetricsService } from './MetricsService';
+
+jest.setTimeout(180_000);
+
+/*
+ * Property: over random histories, the service (store queries + window
+ * computation) equals this plain, independent reading of METRICS.md over
+ * the whole history held in memory. Facts count as known at the request's
+ * `end`: rollbacks finished and incidents started before it.
+ */
+
+const databases = createTestDatabases();
+
+const END = Date.parse('2026-11-26T12:00:00.000Z');
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+const ENTITIES = ['component:default/a', 'component:default/b'];
+
+type Deployment = HistoryDeployment & { id: string };
+
+// ---------- the reference implementation ----------
+
+const t = (iso: string | undefined) =>
+  iso === undefined ? undefined : Date.parse(iso);
+
+function sortNumbers(values: number[]) {
+  return [...values].sort((x, y) => x - y);
+}
+
+function refMedian(values: number[]): number | null {
+  const s = sortNumbers(values);
+  if (s.length === 0) return null;
+  return s.length % 2 === 1
+    ? s[(s.length - 1) / 2]
+    : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function refP95(values: number[]): number | null {
+  const s = sortNumbers(values);
+  if (s.length === 0) return null;
+  return s[Math.ceil((s.length * 95) / 100) - 1];
+}
+
+function refMean(values: number[]): number | null {
+  return values.length === 0
+    ? null
+    : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function div(a: number, b: number): number | null {
+  return b === 0 ? null : a / b;
+}
+
+function dayString(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function referenceMetrics(options: {
+  deployments: Deployment[];
+  incidents: HistoryIncident[];
+  costs: HistoryCost[];
+  entityRefs: string[];
+  environment: string;
+  days: number;
+  windowEnd: number;
+  requestEnd: number;
+}): DeliveryMetrics {
+  const { environment, days, windowEnd, requestEnd, entityRefs } = options;
+  const windowStart = windowEnd - days * DAY_MS;
+  const inW = (time: number | undefined) =>
+    time !== undefined && time >= windowStart && time < windowEnd;
+
+  const deployments = options.deployments.filter(
+    d =>
+      entityRefs.includes(d.entityRef) &&
+      (d.environment ?? 'production') === environment,
+  );
+  const incidents = options.incidents.filter(
+    i =>
+      entityRefs.includes(i.entityRef) &&
+      (i.environment ?? 'production') === environment &&
+      t(i.startedAt)! < requestEnd,
+  );
+
+  const S = deployments.filter(
+    d =>
+      (d.kind ?? 'deploy') === 'deploy' &&
+      d.status === 'succeeded' &&
+      inW(t(d.finishedAt)),
+  );
+  const finished = deployments.filter(
+    d =>
+      (d.kind ?? 'deploy') === 'deploy' &&
+      (d.status === 'succeeded' || d.status === 'failed') &&
+      inW(t(d.finishedAt)),
+  );
+
+  // Most recent succeeded deploy of the entity finished at or before `time`.
+  function latest(entityRef: string, time: number): Deployment | undefined {
+    let best: Deployment | undefined;
+    for (const d of deployments) {
+      if (
+        d.entityRef !== entityRef ||
+        (d.kind ?? 'deploy') !== 'deploy' ||
+        d.status !== 'succeeded' ||
+        d.finishedAt === undefined ||
+        t(d.finishedAt)! > time
+      ) {
+        continue;
+      }
+      if (
+        !best ||
+        t(d.finishedAt)! > t(best.finishedAt)! ||
+        (t(d.finishedAt)! === t(best.finishedAt)! && d.id > best.id)
+      ) {
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  const failedIds = new Set<string>();
+  for (const r of deployments) {
+    if (
+      r.kind !== 'rollback' ||
+      r.status !== 'succeeded' ||
+      r.finishedAt === undefined ||
+      t(r.finishedAt)! >= requestEnd
+    ) {
+      continue;
+    }
+    if (r.rollbackOf !== undefined) {
+      const target = deployments.find(d => d.externalId === r.rollbackOf);
+      if (target) failedIds.add(target.id);
+    } else {
+      const target = latest(r.entityRef, t(r.startedAt ?? r.finishedAt)!);
+      if (target) failedIds.add(target.id);
+    }
+  }
+  for (const i of incidents) {
+    if (i.severity === 'critical' || i.severity === 'major') {
+      const target = latest(i.entityRef, t(i.startedAt)!);
+      if (target) failedIds.add(target.id);
+    }
+  }
+
+  const leads: number[] = [];
+  for (const d of S) {
+    for (const c of d.commitTimes ?? []) {
+      const lead = (t(d.finishedAt)! - t(c)!) / 1000;
+      if (lead > 0) leads.push(lead);
+    }
+  }
+  const recoveries = incidents
+    .filter(
+      i =>
+        (i.severity === 'critical' || i.severity === 'major') &&
+        inW(t(i.resolvedAt)),
+    )
+    .map(i => (t(i.resolvedAt)! - t(i.startedAt)!) / 1000);
+
+  // Uptime per entity: merge the clipped intervals, then the mean.
+  const uptimes = entityRefs.map(entityRef => {
+    const intervals = incidents
+      .filter(i => i.entityRef === entityRef && i.severity === 'critical')
+      .map(i => [
+        Math.max(t(i.startedAt)!, windowStart),
+        Math.min(t(i.resolvedAt) ?? windowEnd, windowEnd),
+      ])
+      .filter(([a, b]) => b > a)
+      .sort((x, y) => x[0] - y[0]);
+    let down = 0;
+    let cursor = -Infinity;
+    for (const [a, b] of intervals) {
+      const from = Math.max(a, cursor);
+      if (b > from) down += b - from;
+      cursor = Math.max(cursor, b);
+    }
+    return 1 - down / 1000 / (days * 86400);
+  });
+  const uptime = refMean(uptimes);
+
+  const durations = finished
+    .filter(d => d.startedAt !== undefined)
+    .map(d => (t(d.finishedAt)! - t(d.startedAt)!) / 1000);
+  const R = deployments.filter(
+    d =>
+      d.kind === 'rollback' && d.status === 'succeeded' && inW(t(d.finishedAt)),
+  );
+
+  // Cost: the N whole UTC days before the day of the window's end.
+  const costTotals = (lastDayExclusive: number) => {
+    const to = dayString(lastDayExclusive);
+    const from = dayString(lastDayExclusive - days * DAY_MS);
+    const totals = new Map<string, number>();
+    for (const c of options.costs) {
+      if (entityRefs.includes(c.entityRef) && c.date >= from && c.date < to) {
+        totals.set(c.currency, (totals.get(c.currency) ?? 0) + c.amount);
+      }
+    }
+    return totals;
+  };
+  const endDay = Math.floor(windowEnd / DAY_MS) * DAY_MS;
+  const current = costTotals(endDay);
+  const before = costTotals(endDay - days * DAY_MS);
+  let infrastructureCost: DeliveryMetrics['infrastructureCost'] = {
+    total: null,
+    currency: null,
+    perDay: null,
+    perDeployment: null,
+    changeRatio: null,
+  };
+  if (current.size > 1) {
+    infrastructureCost.byCurrency = [...current.entries()]
+      .sort(([x], [y]) => (x < y ? -1 : 1))
+      .map(([currency, total]) => ({ currency, total }));
+  } else if (current.size === 1) {
+    const [[currency, total]] = [...current.entries()];
+    const previousTotal =
+      before.size === 1 && before.has(currency) ? before.get(currency)! : null;
+    infrastructureCost = {
+      total,
+      currency,
+      perDay: total / days,
+      perDeployment: div(total, S.length),
+      changeRatio:
+        previousTotal === null
+          ? null
+          : div(total - previousTotal, previousTotal),
+    };
+  }
+
+  const failedInS = S.filter(d => failedIds.has(d.id)).length;
+  const cfr = div(failedInS, S.length);
+  const medianLead = refMedian(leads);
+  const medianRecovery = refMedian(recoveries);
+  return {
+    deploymentFrequency: {
+      count: S.length,
+      perDay: S.length / days,
+      tier: deploymentFrequencyTier(S.length / days),
+    },
+    deploymentSuccessRate: {
+      value: div(S.length, finished.length),
+      succeeded: S.length,
+      failed: finished.length - S.length,
+    },
+    leadTimeForChanges: {
+      medianSeconds: medianLead,
+      count: leads.length,
+      tier: leadTimeTier(medianLead),
+    },
+    changeFailureRate: {
+      value: cfr,
+      failedDeployments: failedInS,
+      deployments: S.length,
+      tier: changeFailureRateTier(cfr),
+    },
+    meanTimeToRecovery: {
+      meanSeconds: refMean(recoveries),
+      medianSeconds: medianRecovery,
+      count: recoveries.length,
+      tier: recoveryTier(medianRecovery),
+    },
+    uptime: {
+      value: uptime,
+      downtimeSeconds: uptime === null ? 0 : (1 - uptime) * days * 86400,
+    },
+    deploymentDuration: {
+      medianSeconds: refMedian(durations),
+      p95Seconds: refP95(durations),
+      count: durations.length,
+    },
+    rollbackFrequency: {
+      count: R.length,
+      perWeek: (R.length * 7) / days,
+      perDeploy: div(R.length, S.length),
+    },
+    infrastructureCost,
+  };
+}
+
+// ---------- random histories ----------
+
+/** Rounds every number so that summation order cannot make a difference. */
+function rounded<T>(value: T): T {
+  return JSON.parse(
+    JSON.stringify(value, (_key, v) =>
+      typeof v === 'number' ? Number(v.toPrecision(9)) : v,
+    ),
+  );
+}
+
+// Times on a 2-hour grid from 3 days before the earliest window to 2 h
+// after the end: ties (two deploys finishing together) and boundary hits
+// happen often.
+const timeArb = (days: number) =>
+  fc
+    .integer({ min: -(2 * days + 3) * 12, max: 1 })
+    .map(slots => END + slots * 120 * MINUTE_MS);
+
+const historyArb = fc.integer({ min: 1, max: 3 }).chain(days =>
+  fc
+    .record({
+      deployments: fc.array(
+        fc.record({
+          entityRef: fc.constantFrom(...ENTITIES),
+          environment: fc.constantFrom('production', 'production', 'staging'),
+          kind: fc.constantFrom('deploy', 'deploy', 'rollback'),
+          status: fc.constantFrom(
+            'succeeded',
+            'succeeded',
+            'succeeded',
+            'failed',
+            'cancelled',
+            'in_progress',
+          ),
+          finishedAt: timeArb(days),
+          startBefore: fc.option(fc.integer({ min: 0, max: 600 })),
+          rollbackOfIndex: fc.option(fc.nat()),
+          commitLeads: fc.array(fc.integer({ min: -60, max: 3000 }), {
+            maxLength: 3,
+          }),
+        }),
+        { maxLength: 30 },
+      ),
+      incidents: fc.array(
+        fc.record({
+          entityRef: fc.constantFrom(...ENTITIES),
+          environment: fc.constantFrom('production', 'staging', undefined),
+          severity: fc.constantFrom('critical', 'major', 'minor'),
+          startedAt: timeArb(days),
+          lengthMinutes: fc.option(fc.integer({ min: 0, max: 3000 })),
+        }),
+        { maxLength: 12 },
+      ),
+      costs: fc.uniqueArray(
+        fc.record({
+          entityRef: fc.constantFrom(...ENTITIES),
+          dayOffset: fc.integer({ min: -(3 * days + 1), max: 0 }),
+          source: fc.constantFrom('aws', 'gcp'),
+          amount: fc.integer({ min: 0, max: 100 }),
+          currency: fc.constantFrom('USD', 'USD', 'USD', 'EUR'),
+        }),
+        {
+          maxLength: 12,
+          selector: c => `${c.entityRef} ${c.dayOffset} ${c.source}`,
+        },
+      ),
+    })
+    .map(raw => {
+      const iso = (ms: number) => new Date(ms).toISOString();
+      const deployments: HistoryDeployment[] = raw.deployments.map((d, i) => {
+        const finished = d.status !== 'in_progress';
+        return {
+          entityRef: d.entityRef,
+          externalId: `x${i}`,
+          environment: d.environment,
+          kind: d.kind as 'deploy' | 'rollback',
+          status: d.status as HistoryDeployment['status'],
+          finishedAt: finished ? iso(d.finishedAt) : undefined,
+          startedAt:
+            d.startBefore === null
+              ? undefined
+              : iso(d.finishedAt - d.startBefore * MINUTE_MS),
+          commitTimes: d.commitLeads.map(lead =>
+            iso(d.finishedAt - lead * MINUTE_MS),
+          ),
+        };
+      });
+      // rollbackOf names an earlier deployment of the same entity and
+      // environment that finished no later than the rollback.
+      raw.deployments.forEach((d, i) => {
+        if (d.kind !== 'rollback' || d.rollbackOfIndex === null) return;
+        const candidates = deployments.filter(
+          (c, j) =>
+            j < i &&
+            c.entityRef === d.entityRef &&
+            c.environment === d.environment &&
+            c.finishedAt !== undefined &&
+            Date.parse(c.finishedAt) <= d.finishedAt,
+        );
+        if (candidates.length > 0) {
+          deployments[i].rollbackOf =
+            candidates[d.rollbackOfIndex % candidates.length].externalId;
+        }
+      });
+      const incidents: HistoryIncident[] = raw.incidents.map((inc, i) => ({
+        entityRef: inc.entityRef,
+        externalId: `i${i}`,
+        severity: inc.severity as HistoryIncident['severity'],
+        environment: inc.environment,
+        startedAt: iso(inc.startedAt),
+        resolvedAt:
+          inc.lengthMinutes === null
+            ? undefined
+            : iso(inc.startedAt + inc.lengthMinutes * MINUTE_MS),
+      }));
+      const costs: HistoryCost[] = raw.costs.map(c => ({
+        entityRef: c.entityRef,
+        date: dayString(END + c.dayOffset * DAY_MS),
+        source: c.source,
+        amount: c.amount,
+        currency: c.currency,
+      }));
+      return { days, history: { deployments, incidents, costs } as History };
+    }),
+);
+
+describe.each(databases.eachSupportedId())(
+  'MetricsService equals the reference implementation (%s)',
+  (databaseId: TestDatabaseId) => {
+    let knex: Knex;
+    let deploymentStore: DatabaseDeploymentStore;
+    let service: MetricsService;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      const database = mockServices.database({
+        knex,
+        migrations: { skip: false },
+      });
+      deploymentStore = await DatabaseDeploymentStore.create({ database });
+      service = new MetricsService({
+        store: await DatabaseMetricsStore.create({ database }),
+      });
+    });
+
+    it('over random histories, for each entity and the roll-up', async () => {
+      await fc.assert(
+        fc.asyncProperty(historyArb, async ({ days, history }) => {
+          await clearHistory(knex);
+          const ids = await storeHistory(knex, deploymentStore, history);
+          const deployments = (history.deployments ?? []).map(d => ({
+            ...d,
+            id: ids.get(d.externalId)!,
+          }));
+          for (const entityRefs of [[ENTITIES[0]], ENTITIES]) {
+            for (const environment of ['production', 'staging']) {
+              const actual = await service.compute({
+                entityRefs,
+                environment,
+                windowDays: days,
+                end: new Date(END),
+              });
+              const common = {
+                deployments,
+                incidents: history.incidents ?? [],
+                costs: history.costs ?? [],
+                entityRefs,
+                environment,
+                days,
+                requestEnd: END,
+              };
+              expect(rounded(actual.metrics)).toEqual(
+                rounded(referenceMetrics({ ...common, windowEnd: END })),
+              );
+              expect(rounded(actual.previous)).toEqual(
+                rounded(
+                  referenceMetrics({
+                    ...common,
+                    windowEnd: END - days * DAY_MS,
+                  }),
+                ),
+              );
+            }
+          }
+        }),
+        { numRuns: databaseId === 'SQLITE_3' ? 150 : 40 },
+      );
+    });
+  },
+);

@@ -1,0 +1,56 @@
+import {
+  METRIC_NAMES,
+  SeriesBucket,
+} from '@release-coordinator/backstage-plugin-common';
+import { z } from 'zod';
+
+const MAX_WINDOW_DAYS = 365;
+
+/** `window=Nd` with 1 ≤ N ≤ 365 (METRICS.md "Window and scope"), as N. */
+const windowSchema = z
+  .string()
+  .default('30d')
+  .refine(value => {
+    const match = /^(\d{1,3})d$/.exec(value);
+    return (
+      match !== null &&
+      Number(match[1]) >= 1 &&
+      Number(match[1]) <= MAX_WINDOW_DAYS
+    );
+  }, `must be Nd with 1 ≤ N ≤ ${MAX_WINDOW_DAYS}, e.g. 30d`)
+  .transform(value => Number(value.slice(0, -1)));
+
+const metricsQueryShape = {
+  window: windowSchema,
+  environment: z.string().min(1).max(63).default('production'),
+  end: z
+    .string()
+    .datetime({ offset: true, message: 'must be an ISO-8601 date-time' })
+    .transform(value => new Date(value))
+    .optional(),
+};
+
+/** Query of `GET …/metrics` and `GET …/metrics/breakdown`. */
+export const metricsQuerySchema = z.object(metricsQueryShape).strict();
+
+const SERIES_BUCKETS: readonly [SeriesBucket, ...SeriesBucket[]] = [
+  'day',
+  'week',
+];
+
+/** Query of `GET …/metrics/series`. */
+export const metricsSeriesQuerySchema = z
+  .object({
+    ...metricsQueryShape,
+    metric: z.enum(METRIC_NAMES, {
+      errorMap: () => ({
+        message: `must be one of ${METRIC_NAMES.join(', ')}`,
+      }),
+    }),
+    bucket: z
+      .enum(SERIES_BUCKETS, {
+        errorMap: () => ({ message: 'must be day or week' }),
+      })
+      .default('day'),
+  })
+  .strict();

@@ -1,0 +1,224 @@
+import { AuditorService, AuthService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuditEvent,
+  CreateReleaseRequest,
+  Release,
+  ReleaseDetails,
+  UpdateReleaseRequest,
+} from '@release-coordinator/backstage-plugin-common';
+import { ReleaseStore } from '../database/ReleaseStore';
+import { toStoredEntityRef } from '../service/entityRefs';
+import { Actor } from './ApprovalPolicy';
+import { ApprovalService } from './ApprovalService';
+import { ChecklistService } from './ChecklistService';
+import { ReleaseReadinessSettings } from './config';
+import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
+import {
+  normalizeUserRef,
+  releaseSummary,
+  resetItem,
+  validatePlan,
+} from './releaseRules';
+
+/** What {@link ReleaseService} needs. */
+export interface ReleaseServiceOptions {
+  store: ReleaseStore;
+  settings: ReleaseReadinessSettings;
+  auditor: AuditorService;
+  /** Looks up the owner of a release's entity for the `owner` approver rule. */
+  catalog: CatalogService;
+  auth: AuthService;
+  now?: () => Date;
+}
+
+/**
+ * Release readiness (SPEC §4): creating and changing releases, and the entry
+ * point to their checklist ({@link ChecklistService}) and approvals
+ * ({@link ApprovalService}). Every change runs in a transaction that locks
+ * the release row and leaves an audit row.
+ */
+export class ReleaseService {
+  private readonly readiness: ReleaseReadiness;
+  private readonly checklist: ChecklistService;
+  private readonly approvals: ApprovalService;
+
+  constructor(options: ReleaseServiceOptions) {
+    this.readiness = new ReleaseReadiness(
+      options.store,
+      options.settings,
+      options.auditor,
+      options.now ?? (() => new Date()),
+    );
+    this.checklist = new ChecklistService(this.readiness);
+    this.approvals = new ApprovalService(
+      this.readiness,
+      options.catalog,
+      options.auth,
+    );
+  }
+
+  /** Creates a release of an entity with its checklist built from the plan. */
+  async createRelease(options: {
+    entityRef: string;
+    request: CreateReleaseRequest;
+    actor: Actor;
+    httpRequest?: AuditRequest;
+  }): Promise<ReleaseDetails> {
+    const { entityRef, request, actor } = options;
+    if (!request.version?.trim()) {
+      throw new InputError('version: a release needs a version');
+    }
+    if (!this.readiness.policy.environment(request.environment)) {
+      throw new InputError(
+        `environment: '${
+          request.environment
+        }' is not a configured environment (${this.readiness.settings.environments
+          .map(env => env.name)
+          .join(', ')})`,
+      );
+    }
+    validatePlan(request.plan);
+    return this.readiness.audited(
+      'release-create',
+      'medium',
+      options,
+      async () => {
+        const release = await this.readiness.store.createRelease({
+          entityRef: toStoredEntityRef(parseEntityRef(entityRef)),
+          environment: request.environment,
+          version: request.version,
+          commitSha: request.commitSha,
+          artifactDigest: request.artifactDigest,
+          plan: request.plan,
+          createdBy: actor.ref,
+          commitAuthors: (request.commitAuthors ?? []).map(normalizeUserRef),
+          checklist: this.readiness.checklistBuilder.build(request.plan),
+          audit: {
+            actor: actor.ref,
+            action: 'release.created',
+            after: releaseSummary({ ...request, state: 'draft' }),
+          },
+        });
+        return this.getDetails(release.id);
+      },
+    );
+  }
+
+  /** The release with this id; NotFoundError when there is none. */
+  getRelease(id: string): Promise<Release> {
+    return this.readiness.getRelease(id);
+  }
+
+  /** The release with its checklist, stages, approvals and freeze. */
+  async getDetails(id: string): Promise<ReleaseDetails> {
+    const release = await this.readiness.getRelease(id);
+    const [items, approvals] = await Promise.all([
+      this.readiness.store.listChecklistItems(id),
+      this.readiness.store.listApprovals(id),
+    ]);
+    return this.readiness.details(release, items, approvals);
+  }
+
+  /** The audit trail of a release, oldest first. */
+  async getAuditTrail(id: string): Promise<AuditEvent[]> {
+    await this.readiness.getRelease(id);
+    return this.readiness.store.listAuditEvents(id);
+  }
+
+  /**
+   * Changes commit, digest or plan. A new commit or digest resets automatic
+   * items; any change invalidates approvals (what was approved changed) and
+   * sends the release back to draft; a new plan recomputes the checklist.
+   */
+  async updateRelease(options: {
+    id: string;
+    request: UpdateReleaseRequest;
+    actor: Actor;
+    httpRequest?: AuditRequest;
+  }): Promise<ReleaseDetails> {
+    const { id, request, actor } = options;
+    if (request.plan) {
+      validatePlan(request.plan);
+    }
+    return this.readiness.audited('release-update', 'medium', options, () =>
+      this.readiness.store.inReleaseTransaction(id, async tx => {
+        const before = tx.release;
+        if (!['draft', 'ready', 'approved'].includes(before.state)) {
+          throw new ConflictError(
+            `Release ${id} is ${before.state} and can no longer change`,
+          );
+        }
+        const artifactChanged =
+          (request.commitSha !== undefined &&
+            request.commitSha !== before.commitSha) ||
+          (request.artifactDigest !== undefined &&
+            request.artifactDigest !== before.artifactDigest);
+        const planChanged =
+          request.plan !== undefined &&
+          JSON.stringify(request.plan) !== JSON.stringify(before.plan);
+        if (!artifactChanged && !planChanged) {
+          return this.readiness.detailsIn(tx);
+        }
+        const after = await tx.updateRelease(request);
+        let items = await tx.listChecklistItems();
+        if (artifactChanged) {
+          items = items.map(item =>
+            item.kind === 'automatic' ? resetItem(item) : item,
+          );
+        }
+        if (planChanged) {
+          items = this.readiness.checklistBuilder.rebuild(after.plan, items);
+        }
+        await tx.replaceChecklist(items);
+        await tx.appendAuditEvent({
+          actor: actor.ref,
+          action: 'release.updated',
+          before: releaseSummary(before),
+          after: releaseSummary(after),
+        });
+        const invalidated = await tx.deleteApprovals();
+        if (invalidated.length > 0) {
+          await tx.appendAuditEvent({
+            actor: actor.ref,
+            action: 'approvals.invalidated',
+            before: invalidated.map(approval => ({
+              approver: approval.approver,
+              decision: approval.decision,
+              decidedAt: approval.decidedAt,
+            })),
+            reason: artifactChanged
+              ? 'new commit or artifact digest'
+              : 'new plan',
+          });
+        }
+        await tx.transitionState(['ready', 'approved'], 'draft');
+        await this.readiness.settleState(tx);
+        return this.readiness.detailsIn(tx);
+      }),
+    );
+  }
+
+  /** Records evidence for automatic items; see {@link ChecklistService}. */
+  recordEvidence(
+    options: Parameters<ChecklistService['recordEvidence']>[0],
+  ): Promise<ReleaseDetails> {
+    return this.checklist.recordEvidence(options);
+  }
+
+  /** Attests or waives an item; see {@link ChecklistService}. */
+  updateChecklistItem(
+    options: Parameters<ChecklistService['updateChecklistItem']>[0],
+  ): Promise<ReleaseDetails> {
+    return this.checklist.updateChecklistItem(options);
+  }
+
+  /** Approves or rejects; see {@link ApprovalService}. */
+  decide(
+    options: Parameters<ApprovalService['decide']>[0],
+  ): Promise<ReleaseDetails> {
+    return this.approvals.decide(options);
+  }
+}

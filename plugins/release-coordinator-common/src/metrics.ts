@@ -1,0 +1,156 @@
+/*
+ * Wire types of the metrics API (METRICS.md, "Response shape"). The pure
+ * definitions (tiers, texts) live in metricDefinitions.ts.
+ */
+
+/** DORA performance tier. */
+export type DoraTier = 'elite' | 'high' | 'medium' | 'low';
+
+/** Report years whose tier bands are supported (METRICS.md "Tier tables"). */
+export type DoraReportYear = 2021 | 2023;
+
+/** Names of the metrics, in display order. */
+export const METRIC_NAMES = [
+  'deploymentFrequency',
+  'deploymentSuccessRate',
+  'leadTimeForChanges',
+  'changeFailureRate',
+  'meanTimeToRecovery',
+  'uptime',
+  'deploymentDuration',
+  'rollbackFrequency',
+  'infrastructureCost',
+] as const;
+
+/** One of {@link METRIC_NAMES}. */
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** Deployment frequency: succeeded deploys in the window. */
+export interface DeploymentFrequencyMetric {
+  count: number;
+  perDay: number;
+  tier: DoraTier | null;
+}
+
+/** Deployment success rate: succeeded / (succeeded + failed). */
+export interface DeploymentSuccessRateMetric {
+  value: number | null;
+  succeeded: number;
+  failed: number;
+}
+
+/** Lead time for changes: median commit → succeeded deploy. */
+export interface LeadTimeForChangesMetric {
+  medianSeconds: number | null;
+  count: number;
+  tier: DoraTier | null;
+}
+
+/** Change failure rate: failed-in-production deploys / succeeded deploys. */
+export interface ChangeFailureRateMetric {
+  value: number | null;
+  failedDeployments: number;
+  deployments: number;
+  tier: DoraTier | null;
+}
+
+/** Time to recovery of critical and major incidents resolved in the window. */
+export interface MeanTimeToRecoveryMetric {
+  meanSeconds: number | null;
+  medianSeconds: number | null;
+  count: number;
+  tier: DoraTier | null;
+}
+
+/** Uptime: 1 − union of critical incident intervals / window length. */
+export interface UptimeMetric {
+  value: number | null;
+  downtimeSeconds: number;
+}
+
+/** Deployment duration: finishedAt − startedAt of finished deploys. */
+export interface DeploymentDurationMetric {
+  medianSeconds: number | null;
+  p95Seconds: number | null;
+  count: number;
+}
+
+/** Rollback frequency: succeeded rollbacks in the window. */
+export interface RollbackFrequencyMetric {
+  count: number;
+  perWeek: number;
+  perDeploy: number | null;
+}
+
+/** Infrastructure cost over the N whole days before the day of `end`. */
+export interface InfrastructureCostMetric {
+  /** null when there are several currencies (see byCurrency) or no records. */
+  total: number | null;
+  currency: string | null;
+  perDay: number | null;
+  perDeployment: number | null;
+  changeRatio: number | null;
+  /** One entry per currency when more than one currency is present. */
+  byCurrency?: Array<{ currency: string; total: number }>;
+}
+
+/** The metrics object of one window. */
+export interface DeliveryMetrics {
+  deploymentFrequency: DeploymentFrequencyMetric;
+  deploymentSuccessRate: DeploymentSuccessRateMetric;
+  leadTimeForChanges: LeadTimeForChangesMetric;
+  changeFailureRate: ChangeFailureRateMetric;
+  meanTimeToRecovery: MeanTimeToRecoveryMetric;
+  uptime: UptimeMetric;
+  deploymentDuration: DeploymentDurationMetric;
+  rollbackFrequency: RollbackFrequencyMetric;
+  infrastructureCost: InfrastructureCostMetric;
+}
+
+/** `GET /entities/:kind/:namespace/:name/metrics` response. */
+export interface MetricsResponse {
+  entityRef: string;
+  environment: string;
+  window: { start: string; end: string; days: number };
+  definitionsVersion: 1;
+  metrics: DeliveryMetrics;
+  previous: DeliveryMetrics;
+  /** For Group/System/Domain: the member entities aggregated. */
+  memberEntityRefs?: string[];
+}
+
+/** One row of `GET …/metrics/breakdown` (roll-ups). */
+export interface MetricsBreakdownRow {
+  entityRef: string;
+  title?: string;
+  metrics: DeliveryMetrics;
+}
+
+/** `GET …/metrics/breakdown` response. */
+export interface MetricsBreakdownResponse {
+  entityRef: string;
+  environment: string;
+  window: { start: string; end: string; days: number };
+  items: MetricsBreakdownRow[];
+}
+
+/** Bucket size of `GET …/metrics/series`. */
+export type SeriesBucket = 'day' | 'week';
+
+/** One bucket of a time series. */
+export interface SeriesPoint {
+  /** Start of the bucket (ISO-8601 UTC). */
+  start: string;
+  /** Metric-specific values, e.g. { succeeded: 3, failed: 1, rollbacks: 0 }. */
+  values: Record<string, number | null>;
+}
+
+/** `GET …/metrics/series?metric=&window=&bucket=` response. */
+export interface MetricsSeriesResponse {
+  entityRef: string;
+  environment: string;
+  metric: MetricName;
+  bucket: SeriesBucket;
+  window: { start: string; end: string; days: number };
+  points: SeriesPoint[];
+}

@@ -1,0 +1,2 @@
+export { ApprovalsPanel } from './ApprovalsPanel';
+export type { ApprovalsPanelProps } from './ApprovalsPanel';

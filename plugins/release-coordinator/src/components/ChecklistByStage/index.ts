@@ -1,0 +1,2 @@
+export { ChecklistByStage } from './ChecklistByStage';
+export type { ChecklistByStageProps } from './ChecklistByStage';

@@ -1,0 +1,2 @@
+export { CommitLink } from './CommitLink';
+export { commitUrl, shortSha } from './commitUrl';

@@ -1,0 +1,4 @@
+export {
+  DeploymentStatusLabel,
+  DEPLOYMENT_STATUS_LABELS,
+} from './DeploymentStatusLabel';

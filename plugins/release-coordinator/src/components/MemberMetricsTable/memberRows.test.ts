@@ -1,0 +1,52 @@
+import { makeBreakdown } from '../../__testUtils__/metrics';
+import {
+  compareNullable,
+  deliveryMetricsPath,
+  memberRows,
+  memberRowsCsv,
+} from './memberRows';
+
+describe('deliveryMetricsPath', () => {
+  it('links to the entity Delivery metrics tab', () => {
+    expect(deliveryMetricsPath('Component:default/payments')).toBe(
+      '/catalog/default/component/payments/delivery-metrics',
+    );
+    expect(deliveryMetricsPath('resource:ops/db main')).toBe(
+      '/catalog/ops/resource/db%20main/delivery-metrics',
+    );
+  });
+});
+
+describe('memberRowsCsv', () => {
+  it('exports raw values with empty cells for nulls', () => {
+    const csv = memberRowsCsv(memberRows(makeBreakdown().items));
+    const lines = csv.split('\r\n');
+
+    expect(lines[0]).toBe(
+      'entity_ref,name,deploys_per_day,deployment_frequency_tier,deployment_success_rate,lead_time_median_seconds,lead_time_tier,change_failure_rate,change_failure_rate_tier,time_to_recovery_median_seconds,time_to_recovery_tier,uptime,infrastructure_cost,currency',
+    );
+    expect(lines[1]).toBe(
+      'component:default/payments,Payments API,1.4,elite,0.955,5400,elite,0.071,high,1200,elite,0.9991,1234.5,USD',
+    );
+    // ledger has no title and no cost.
+    expect(lines[2]).toBe(
+      'component:default/ledger,ledger,0.1,medium,0.955,5400,elite,0.333,low,1200,elite,0.9991,,',
+    );
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('');
+  });
+});
+
+describe('compareNullable', () => {
+  it('keeps nulls last ascending and descending', () => {
+    const values = [2, null, 1, 3];
+    const ascending = [...values].sort((a, b) => compareNullable(a, b));
+    // material-table swaps the arguments and passes 'desc' when descending.
+    const descending = [...values].sort((a, b) =>
+      compareNullable(b, a, 'desc'),
+    );
+
+    expect(ascending).toEqual([1, 2, 3, null]);
+    expect(descending).toEqual([3, 2, 1, null]);
+  });
+});

@@ -1,0 +1,126 @@
+import { renderInTestApp } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  makeDeliveryMetrics,
+  makeEmptyDeliveryMetrics,
+} from '../../__testUtils__/metrics';
+import { MetricCardGrid } from './MetricCardGrid';
+
+function card(title: string) {
+  return within(screen.getByRole('group', { name: title }));
+}
+
+// Full tabs (nine cards, charts, a material table) render slowly in jsdom on a busy machine.
+jest.setTimeout(20_000);
+
+describe('MetricCardGrid', () => {
+  it('shows each value with its unit, tier and change', async () => {
+    await renderInTestApp(
+      <MetricCardGrid
+        metrics={makeDeliveryMetrics()}
+        previous={makeDeliveryMetrics({
+          deploymentFrequency: { count: 30, perDay: 1, tier: 'elite' },
+          changeFailureRate: {
+            value: 0.05,
+            failedDeployments: 1,
+            deployments: 20,
+            tier: 'elite',
+          },
+        })}
+      />,
+    );
+
+    expect(screen.getAllByRole('group')).toHaveLength(9);
+    const frequency = card('Deployment frequency');
+    expect(frequency.getByTestId('metric-value')).toHaveTextContent(
+      '1.4 per day',
+    );
+    expect(frequency.getByLabelText('DORA tier: Elite')).toBeInTheDocument();
+    expect(frequency.getByText('+40 %')).toHaveAttribute(
+      'data-verdict',
+      'good',
+    );
+
+    // A higher change failure rate is a bad change.
+    const cfr = card('Change failure rate');
+    expect(cfr.getByTestId('metric-value')).toHaveTextContent('7.1 %');
+    expect(cfr.getByLabelText('DORA tier: High')).toBeInTheDocument();
+    expect(cfr.getByText('+2.1 pp')).toHaveAttribute('data-verdict', 'bad');
+
+    expect(
+      card('Lead time for changes').getByTestId('metric-value'),
+    ).toHaveTextContent('1 h 30 min');
+    expect(card('Uptime').getByTestId('metric-value')).toHaveTextContent(
+      '99.91 %',
+    );
+    expect(
+      card('Uptime').queryByLabelText(/DORA tier/),
+    ).not.toBeInTheDocument();
+    expect(
+      card('Infrastructure cost').getByTestId('metric-value'),
+    ).toHaveTextContent('$1,234.50');
+    expect(card('Infrastructure cost').getByText('+12 %')).toHaveAttribute(
+      'data-verdict',
+      'bad',
+    );
+    expect(
+      card('Rollback frequency').getByTestId('metric-value'),
+    ).toHaveTextContent('0.47 per week');
+  });
+
+  it('shows — and "not enough data" for null values, never 0', async () => {
+    await renderInTestApp(
+      <MetricCardGrid metrics={makeEmptyDeliveryMetrics()} />,
+    );
+
+    for (const title of [
+      'Deployment success rate',
+      'Lead time for changes',
+      'Change failure rate',
+      'Time to recovery',
+      'Deployment duration',
+    ]) {
+      expect(card(title).getByTestId('metric-value')).toHaveTextContent('—');
+      expect(card(title).getByText('not enough data')).toBeInTheDocument();
+    }
+    const cost = card('Infrastructure cost');
+    expect(cost.getByTestId('metric-value')).toHaveTextContent('—');
+    expect(cost.getByText(/cost module/)).toBeInTheDocument();
+  });
+
+  it('shows one total per currency when there are several', async () => {
+    await renderInTestApp(
+      <MetricCardGrid
+        metrics={makeDeliveryMetrics({
+          infrastructureCost: {
+            total: null,
+            currency: null,
+            perDay: null,
+            perDeployment: null,
+            changeRatio: null,
+            byCurrency: [
+              { currency: 'USD', total: 100 },
+              { currency: 'EUR', total: 50 },
+            ],
+          },
+        })}
+      />,
+    );
+
+    expect(
+      card('Infrastructure cost').getByTestId('metric-value'),
+    ).toHaveTextContent('$100.00 + €50.00');
+  });
+
+  it('shows the METRICS.md definition on hover', async () => {
+    await renderInTestApp(<MetricCardGrid metrics={makeDeliveryMetrics()} />);
+
+    await userEvent.hover(
+      card('Change failure rate').getByText('Change failure rate'),
+    );
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /Share of succeeded deployments in the window that failed in production/,
+    );
+  });
+});

@@ -1,0 +1,1 @@
+export { PipelineStages } from './PipelineStages';

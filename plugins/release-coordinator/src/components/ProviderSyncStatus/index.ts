@@ -1,0 +1,1 @@
+export { ProviderSyncStatus, isFailing } from './ProviderSyncStatus';

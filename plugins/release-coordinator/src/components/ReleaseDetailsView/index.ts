@@ -1,0 +1,1 @@
+export { ReleaseDetailsView } from './ReleaseDetailsView';

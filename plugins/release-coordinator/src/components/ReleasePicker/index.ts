@@ -1,0 +1,3 @@
+export { ReleasePicker } from './ReleasePicker';
+export type { ReleasePickerProps } from './ReleasePicker';
+export { latestPerEnvironment } from './latestPerEnvironment';

@@ -1,0 +1,1 @@
+export { ReleaseSummary } from './ReleaseSummary';

@@ -1,0 +1,22 @@
+import { useSignalRefresh } from './useSignalRefresh';
+
+/**
+ * The signal channel on which the backend announces that the deployments of
+ * an entity changed (new or updated deployment, rollback).
+ *
+ * @param entityRef - the entity ref; lower-cased as the backend stores it
+ */
+export function deploymentsSignalChannel(entityRef: string): string {
+  return `release-coordinator:deployments:${entityRef.toLocaleLowerCase(
+    'en-US',
+  )}`;
+}
+
+/**
+ * Calls `onChange` whenever the backend signals that the deployments of the
+ * entity changed. Without the signals API installed in the app it does
+ * nothing (the tab then refreshes only when opened).
+ */
+export function useDeploymentsSignal(entityRef: string, onChange: () => void) {
+  useSignalRefresh(deploymentsSignalChannel(entityRef), onChange);
+}
