@@ -8,17 +8,14 @@ import { orgPlugin } from '@backstage/plugin-org';
 import { UserSettingsPage } from '@backstage/plugin-user-settings';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { SignalsDisplay } from '@backstage/plugin-signals';
-import {
-  AlertDisplay,
-  OAuthRequestDialog,
-  SignInPage,
-} from '@backstage/core-components';
+import { AlertDisplay, OAuthRequestDialog } from '@backstage/core-components';
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { releaseCoordinatorPlugin } from '@release-coordinator/backstage-plugin';
 import { apis } from './apis';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
+import { ExampleUserSignInPage } from './components/SignIn';
 
 const app = createApp({
   apis,
@@ -29,7 +26,8 @@ const app = createApp({
     });
   },
   components: {
-    SignInPage: props => <SignInPage {...props} providers={['guest']} />,
+    // Guest, plus any example user in development (auth.providers.exampleUser).
+    SignInPage: ExampleUserSignInPage,
   },
 });
 

@@ -6,6 +6,7 @@
  * PostgreSQL from environment variables.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { exampleUserAuthModule } from './exampleUserAuth';
 import { releaseCoordinatorPermissionPolicyModule } from './permissionPolicy';
 
 const backend = createBackend();
@@ -17,6 +18,9 @@ backend.add(import('@backstage/plugin-app-backend'));
 // provider in production.
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Development only: sign in as any example user (auth.providers.exampleUser,
+// off in app-config.production.yaml).
+backend.add(exampleUserAuthModule);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 
@@ -32,6 +36,30 @@ backend.add(import('@release-coordinator/backstage-plugin-backend'));
 // on only where `releaseCoordinator.demo.enabled` is true (app-config.yaml).
 backend.add(
   import('@release-coordinator/backstage-plugin-backend-module-demo'),
+);
+// GitHub deployments, Actions runs and check runs: inert until a GitHub
+// token/App (integrations.github), deploy workflows or the webhook secret
+// (releaseCoordinator.webhooks.github.secret) are configured.
+backend.add(
+  import('@release-coordinator/backstage-plugin-backend-module-github'),
+);
+// GitLab deployments and deployment hooks: inert until integrations.gitlab or
+// releaseCoordinator.webhooks.gitlab.token is configured.
+backend.add(
+  import('@release-coordinator/backstage-plugin-backend-module-gitlab'),
+);
+// Argo CD application history, failed syncs and rollbacks: inert until
+// releaseCoordinator.argocd.instances lists a server.
+backend.add(
+  import('@release-coordinator/backstage-plugin-backend-module-argocd'),
+);
+// Alertmanager webhook and PagerDuty incidents: inert until their
+// secrets/tokens are configured (releaseCoordinator.webhooks.*, .pagerduty).
+backend.add(
+  import('@release-coordinator/backstage-plugin-backend-module-prometheus'),
+);
+backend.add(
+  import('@release-coordinator/backstage-plugin-backend-module-pagerduty'),
 );
 
 backend.start();

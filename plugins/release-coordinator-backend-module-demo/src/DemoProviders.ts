@@ -57,7 +57,8 @@ function environmentsOf(entity: Entity, config: Config): string[] {
     : DEFAULT_ENVIRONMENTS;
 }
 
-function historyOf(entity: Entity, config: Config) {
+/** The entity's stored ref and its demo history (shared by every demo provider). */
+export function historyOf(entity: Entity, config: Config) {
   const entityRef = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
   const namespace = entity.metadata.namespace ?? 'default';
   const kind = entity.kind.toLocaleLowerCase('en-US');
@@ -69,12 +70,14 @@ function historyOf(entity: Entity, config: Config) {
     .filter(Boolean)
     .join('.')
     .toLocaleLowerCase('en-US');
+  const environments = environmentsOf(entity, config);
   return {
     entityRef,
+    environments,
     history: new DemoHistory({
       entityRef,
       slug,
-      environments: environmentsOf(entity, config),
+      environments,
       profile: profileFor(entity),
       initiators: initiatorsFor(entity),
     }),

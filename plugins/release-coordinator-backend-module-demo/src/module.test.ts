@@ -4,8 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import {
+  CostProvider,
   DeploymentProvider,
   IncidentProvider,
+  releaseCoordinatorCostProvidersExtensionPoint,
   releaseCoordinatorDeploymentProvidersExtensionPoint,
   releaseCoordinatorIncidentProvidersExtensionPoint,
 } from '@release-coordinator/backstage-plugin-node';
@@ -19,6 +21,7 @@ import demoModule from './index';
 async function registeredProviders(config: object) {
   const deployments: DeploymentProvider[] = [];
   const incidents: IncidentProvider[] = [];
+  const costs: CostProvider[] = [];
   const hostPlugin = createBackendPlugin({
     pluginId: 'release-coordinator',
     register(env) {
@@ -29,6 +32,12 @@ async function registeredProviders(config: object) {
       env.registerExtensionPoint(
         releaseCoordinatorIncidentProvidersExtensionPoint,
         { addIncidentProviders: (...p) => incidents.push(...p) },
+      );
+      env.registerExtensionPoint(
+        releaseCoordinatorCostProvidersExtensionPoint,
+        {
+          addCostProviders: (...p) => costs.push(...p),
+        },
       );
       env.registerInit({
         deps: { logger: coreServices.logger },
@@ -44,24 +53,26 @@ async function registeredProviders(config: object) {
     ],
   });
   await backend.stop();
-  return { deployments, incidents };
+  return { deployments, incidents, costs };
 }
 
 describe('demo module', () => {
   it('registers the demo deployment and incident providers when enabled', async () => {
-    const { deployments, incidents } = await registeredProviders({
+    const { deployments, incidents, costs } = await registeredProviders({
       releaseCoordinator: { demo: { enabled: true } },
     });
     expect(deployments.map(p => p.id)).toEqual(['demo']);
     expect(incidents.map(p => p.id)).toEqual(['demo']);
+    expect(costs.map(p => p.id)).toEqual(['demo']);
   });
 
   it.each([
     ['absent', {}],
     ['false', { releaseCoordinator: { demo: { enabled: false } } }],
   ])('registers nothing when enabled is %s', async (_name, config) => {
-    const { deployments, incidents } = await registeredProviders(config);
+    const { deployments, incidents, costs } = await registeredProviders(config);
     expect(deployments).toEqual([]);
     expect(incidents).toEqual([]);
+    expect(costs).toEqual([]);
   });
 });

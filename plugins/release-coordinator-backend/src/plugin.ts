@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { releaseCoordinatorPermissions } from '@release-coordinator/backstage-plugin-common';
 import {
@@ -22,6 +23,10 @@ import { createRouter } from './service/router';
 import { readDoraReportYear } from './metrics/config';
 import { DatabaseMetricsStore } from './metrics/DatabaseMetricsStore';
 import { MetricsService } from './metrics/MetricsService';
+import { DatabaseCostStore } from './costs/DatabaseCostStore';
+import { CostService } from './costs/CostService';
+import { DatabaseWebhookDeliveryStore } from './webhooks/DatabaseWebhookDeliveryStore';
+import { WebhookService } from './webhooks/WebhookService';
 
 /**
  * The Release Coordinator backend plugin: releases, approvals, deployments,
@@ -65,6 +70,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        notifications: notificationService,
       },
       async init({
         config,
@@ -80,6 +86,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         permissionsRegistry,
         catalog,
         signals,
+        notifications,
       }) {
         permissionsRegistry.addPermissions(releaseCoordinatorPermissions);
 
@@ -93,6 +100,9 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           auditor,
           catalog,
           auth,
+          signals,
+          notifications,
+          logger,
         });
         const deploymentStore = await DatabaseDeploymentStore.create({
           database,
@@ -103,6 +113,11 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           auth,
           signals,
           logger,
+        });
+        const costs = new CostService({
+          store: await DatabaseCostStore.create({ database }),
+          catalog,
+          auth,
         });
         // One scheduled pull task per provider; reads its schedule first, so
         // bad config fails the start.
@@ -116,11 +131,22 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           incidentProviders: providers.incidentProviders,
           sink: deployments,
           state: deploymentStore,
+          costProviders: providers.costProviders,
+          costSink: costs,
         }).start();
 
         const metrics = new MetricsService({
           store: await DatabaseMetricsStore.create({ database }),
           reportYear: doraReportYear,
+        });
+
+        const webhooks = new WebhookService({
+          handlers: providers.webhookHandlers,
+          store: await DatabaseWebhookDeliveryStore.create({ database }),
+          sink: deployments,
+          catalog,
+          auth,
+          logger,
         });
 
         httpRouter.use(
@@ -136,9 +162,16 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
             userInfo,
             releases,
             metrics,
+            webhooks,
+            costs,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // Senders have no Backstage token; each handler verifies its signature.
+        httpRouter.addAuthPolicy({
+          path: '/webhooks',
+          allow: 'unauthenticated',
+        });
 
         logger.info(
           `Release Coordinator providers: deployments [${providers.deploymentProviders

@@ -11,3 +11,4 @@ export * from './types';
 export * from './api';
 export * from './metrics';
 export * from './metricDefinitions';
+export * from './signals';

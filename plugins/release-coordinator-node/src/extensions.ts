@@ -203,6 +203,33 @@ export interface WebhookResult {
   deliveryId?: string;
   deployments?: DeploymentInput[];
   incidents?: IncidentInput[];
+  /**
+   * Checklist evidence (e.g. CI check runs) for the releases of the named
+   * entities whose commit is `commitSha`; routed to the checklist like
+   * `POST /releases/:id/evidence`.
+   */
+  evidence?: WebhookEvidenceInput[];
+}
+
+/**
+ * One piece of automatic checklist evidence found in a webhook delivery.
+ *
+ * @public
+ */
+export interface WebhookEvidenceInput {
+  /** The entity whose release(s) the evidence is for. */
+  entityRef: string;
+  /** Checklist item id, e.g. `tests-passing` (SPEC §4.2). */
+  itemId: string;
+  status: 'passed' | 'failed';
+  /** E.g. the coverage percentage for `code-coverage`. */
+  value?: string;
+  /** Link to the evidence, e.g. the check run's page. */
+  url?: string;
+  /** Where the evidence came from, e.g. `github`. */
+  source: string;
+  /** The commit the evidence was produced for; binds it to a release. */
+  commitSha: string;
 }
 
 /**

@@ -60,6 +60,8 @@ describe('Release Coordinator portal (Chromium)', () => {
   });
 
   it('shows the three tabs on an example service, each with its content', async () => {
+    // The demo module's first pull runs a few seconds after start.
+    await waitForDemoHistory(portal, 'payments-api');
     await page.getByRole('link', { name: 'payments-api' }).click();
     await page.waitForURL(/\/catalog\/default\/component\/payments-api/);
     for (const [tab, slug] of [
@@ -77,6 +79,30 @@ describe('Release Coordinator portal (Chromium)', () => {
       );
       await screenshot(`02-payments-api-${slug}`);
     }
+  });
+
+  it('shows the demo deployment history on the Deployments tab', async () => {
+    await page.goto(
+      `${portal.baseUrl}/catalog/default/component/payments-api/deployments`,
+    );
+    // Real (demo) history: the banner says so, and rows are listed.
+    await page.getByText(/^Demo data/).waitFor();
+    await page.getByText('History', { exact: true }).waitFor();
+    expect(await page.getByRole('row').count()).toBeGreaterThan(2);
+  });
+
+  it('shows nine metric cards computed from the stored history', async () => {
+    await page.goto(
+      `${portal.baseUrl}/catalog/default/component/payments-api/delivery-metrics`,
+    );
+    await page.getByTestId('metric-value').first().waitFor();
+    expect(await page.getByTestId('metric-value').count()).toBe(9);
+    const frequency = await page
+      .getByRole('group', { name: 'Deployment frequency' })
+      .getByTestId('metric-value')
+      .innerText();
+    expect(frequency).not.toBe('—');
+    await screenshot('04-payments-api-delivery-metrics-values');
   });
 
   it('shows no Release Coordinator tabs for an entity without annotations', async () => {
@@ -109,6 +135,26 @@ describe('Release Coordinator portal (Chromium)', () => {
     }
   });
 });
+
+async function waitForDemoHistory(portal: Portal, name: string) {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const response = await fetch(
+      `${portal.baseUrl}/api/release-coordinator/entities/component/default/${name}/deployments?limit=1`,
+      { headers: { authorization: `Bearer ${await portal.guestToken()}` } },
+    );
+    const body = response.ok
+      ? ((await response.json()) as { items: unknown[] })
+      : { items: [] };
+    if (body.items.length > 0) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`No demo deployments for ${name} after 90 s`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+}
 
 async function expectNoErrorPanel(page: Page) {
   const errors = await page

@@ -116,11 +116,23 @@ export class Portal {
 
   /** A Backstage user token of the guest user. */
   async guestToken(): Promise<string> {
-    const response = await fetch(`${this.baseUrl}/api/auth/guest/refresh`, {
+    return this.signIn('guest/refresh');
+  }
+
+  /**
+   * A Backstage user token of an example user of the catalog (e.g. `carol`),
+   * from the development-only `exampleUser` auth provider.
+   */
+  async userToken(name: string): Promise<string> {
+    return this.signIn(`exampleUser/refresh?user=${encodeURIComponent(name)}`);
+  }
+
+  private async signIn(authPath: string): Promise<string> {
+    const response = await fetch(`${this.baseUrl}/api/auth/${authPath}`, {
       headers: { 'x-requested-with': 'XMLHttpRequest' },
     });
     if (!response.ok) {
-      throw new Error(`guest sign-in failed: ${response.status}`);
+      throw new Error(`sign-in at ${authPath} failed: ${response.status}`);
     }
     const body = (await response.json()) as {
       backstageIdentity: { token: string };

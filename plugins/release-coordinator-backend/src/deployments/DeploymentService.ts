@@ -10,6 +10,7 @@ import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   Deployment,
   DeploymentInput,
+  entityDeploymentsSignalChannel,
   EnvironmentsResponse,
   EventItemResult,
   Incident,
@@ -32,7 +33,7 @@ import {
 } from './validation';
 
 /** Why one item of a batch was rejected. */
-interface ItemProblem {
+export interface ItemProblem {
   index: number;
   field?: string;
   message: string;
@@ -47,7 +48,8 @@ export interface IngestOptions {
   credentials?: BackstageCredentials;
 }
 
-function rejectBatch(total: number, problems: ItemProblem[]): never {
+/** Refuses a whole batch with a 400 naming each bad item (index and field). */
+export function rejectBatch(total: number, problems: ItemProblem[]): never {
   const indices = new Set(problems.map(p => p.index));
   const details = problems
     .map(p => `[${p.index}] ${p.field ? `${p.field}: ` : ''}${p.message}`)
@@ -57,7 +59,11 @@ function rejectBatch(total: number, problems: ItemProblem[]): never {
   );
 }
 
-function validateAll<T extends z.ZodTypeAny>(
+/**
+ * Checks every item of a batch against a schema; throws one 400 naming every
+ * bad item and field, or returns the parsed items.
+ */
+export function validateAll<T extends z.ZodTypeAny>(
   schema: T,
   items: unknown[],
 ): z.infer<T>[] {
@@ -92,18 +98,70 @@ function validateAll<T extends z.ZodTypeAny>(
 }
 
 /**
+ * The items of a batch whose `entityRef` the catalog does not know (or the
+ * caller may not see), as problems naming the entity; one catalog call.
+ */
+export async function findUnknownEntities(options: {
+  items: Array<{ entityRef: string }>;
+  catalog: CatalogService;
+  credentials: BackstageCredentials;
+}): Promise<ItemProblem[]> {
+  const { items, catalog, credentials } = options;
+  const refs = [...new Set(items.map(item => item.entityRef))];
+  if (refs.length === 0) {
+    return [];
+  }
+  const { items: entities } = await catalog.getEntitiesByRefs(
+    {
+      entityRefs: refs.map(ref => stringifyEntityRef(parseEntityRef(ref))),
+      fields: ['kind', 'metadata.namespace', 'metadata.name'],
+    },
+    { credentials },
+  );
+  const unknown = new Set(refs.filter((_ref, i) => !entities[i]));
+  return items.flatMap((item, index) =>
+    unknown.has(item.entityRef)
+      ? [
+          {
+            index,
+            field: 'entityRef',
+            message: `entity ${item.entityRef} is not in the catalog`,
+          },
+        ]
+      : [],
+  );
+}
+
+/**
+ * The items of a `POST /events/*` body: one object is a batch of one, an
+ * array is a batch of up to 1000.
+ */
+export function toBatch(body: unknown): unknown[] {
+  const items = Array.isArray(body) ? body : [body];
+  if (items.length > MAX_EVENTS_PER_REQUEST) {
+    throw new InputError(
+      `Invalid body: at most ${MAX_EVENTS_PER_REQUEST} items per request, got ${items.length}`,
+    );
+  }
+  return items;
+}
+
+/**
  * The signal channel on which changes of an entity's deployments are
  * announced (the Deployments tab listens to it and reloads).
  */
 export function deploymentsSignalChannel(entityRef: string): string {
-  return `release-coordinator:deployments:${entityRef}`;
+  return entityDeploymentsSignalChannel(entityRef);
 }
 
-function toResults(outcomes: UpsertOutcome[]): EventItemResult[] {
+/** Per-item results of an accepted batch. */
+export function toResults(
+  outcomes: Array<Pick<UpsertOutcome, 'status'> & { id?: string }>,
+): EventItemResult[] {
   return outcomes.map((outcome, index) => ({
     index,
     status: outcome.status,
-    id: outcome.id,
+    ...(outcome.id !== undefined && { id: outcome.id }),
   }));
 }
 
@@ -144,13 +202,7 @@ export class DeploymentService {
    * array is a batch of up to 1000.
    */
   toBatch(body: unknown): unknown[] {
-    const items = Array.isArray(body) ? body : [body];
-    if (items.length > MAX_EVENTS_PER_REQUEST) {
-      throw new InputError(
-        `Invalid body: at most ${MAX_EVENTS_PER_REQUEST} items per request, got ${items.length}`,
-      );
-    }
-    return items;
+    return toBatch(body);
   }
 
   /** Checks the fields of deployment reports; throws a 400 naming each bad one. */
@@ -261,31 +313,12 @@ export class DeploymentService {
     items: Array<{ entityRef: string }>,
     options: IngestOptions,
   ): Promise<ItemProblem[]> {
-    const refs = [...new Set(items.map(item => item.entityRef))];
-    if (refs.length === 0) {
-      return [];
-    }
-    const credentials =
-      options.credentials ?? (await this.auth.getOwnServiceCredentials());
-    const { items: entities } = await this.catalog.getEntitiesByRefs(
-      {
-        entityRefs: refs.map(ref => stringifyEntityRef(parseEntityRef(ref))),
-        fields: ['kind', 'metadata.namespace', 'metadata.name'],
-      },
-      { credentials },
-    );
-    const unknown = new Set(refs.filter((_ref, i) => !entities[i]));
-    return items.flatMap((item, index) =>
-      unknown.has(item.entityRef)
-        ? [
-            {
-              index,
-              field: 'entityRef',
-              message: `entity ${item.entityRef} is not in the catalog`,
-            },
-          ]
-        : [],
-    );
+    return findUnknownEntities({
+      items,
+      catalog: this.catalog,
+      credentials:
+        options.credentials ?? (await this.auth.getOwnServiceCredentials()),
+    });
   }
 
   /**

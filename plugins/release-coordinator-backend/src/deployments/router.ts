@@ -37,7 +37,41 @@ export interface DeploymentsRouterOptions {
 
 // A full batch of 1000 deployments with their commits is far above
 // express.json's default 100 kB.
-const eventsBodyParser = express.json({ limit: '10mb' });
+/** Body parser of the events routes (shared by every `POST /events/*`). */
+export const eventsBodyParser = express.json({ limit: '10mb' });
+
+/**
+ * Who may push events (`POST /events/*`): they are machine input, so service
+ * principals (CI) may push for any entity; a user needs `release.create` on
+ * every entity of the batch (403 naming the denied ones).
+ */
+export async function authorizeEvents(options: {
+  auth: AuthService;
+  permissions: PermissionsService;
+  credentials: BackstageCredentials;
+  entityRefs: string[];
+}): Promise<void> {
+  const { auth, permissions, credentials, entityRefs } = options;
+  if (!auth.isPrincipal(credentials, 'user')) {
+    return;
+  }
+  const distinct = [...new Set(entityRefs)];
+  const decisions = await permissions.authorize(
+    distinct.map(resourceRef => ({
+      permission: releaseCreatePermission,
+      resourceRef,
+    })),
+    { credentials },
+  );
+  const denied = distinct.filter(
+    (_ref, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+  );
+  if (denied.length > 0) {
+    throw new NotAllowedError(
+      `Not allowed to push events for ${denied.join(', ')}`,
+    );
+  }
+}
 
 /**
  * Routes of deployments, incidents and environments (SPEC §7): pushed events
@@ -50,44 +84,17 @@ export function createDeploymentsRouter(
   const { httpAuth, auth, permissions, catalog, deployments } = options;
   const router = Router();
 
-  /**
-   * Events are machine input: service principals (CI) may push for any
-   * entity; a user needs `release.create` on every entity of the batch.
-   */
-  async function authorizeEvents(
-    credentials: BackstageCredentials,
-    entityRefs: string[],
-  ): Promise<void> {
-    if (!auth.isPrincipal(credentials, 'user')) {
-      return;
-    }
-    const distinct = [...new Set(entityRefs)];
-    const decisions = await permissions.authorize(
-      distinct.map(resourceRef => ({
-        permission: releaseCreatePermission,
-        resourceRef,
-      })),
-      { credentials },
-    );
-    const denied = distinct.filter(
-      (_ref, i) => decisions[i].result !== AuthorizeResult.ALLOW,
-    );
-    if (denied.length > 0) {
-      throw new NotAllowedError(
-        `Not allowed to push events for ${denied.join(', ')}`,
-      );
-    }
-  }
-
   router.post('/events/deployments', eventsBodyParser, async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
     const items = deployments.parseDeployments(deployments.toBatch(req.body));
-    await authorizeEvents(
+    await authorizeEvents({
+      auth,
+      permissions,
       credentials,
-      items.map(item => item.entityRef),
-    );
+      entityRefs: items.map(item => item.entityRef),
+    });
     const body: EventBatchResponse = {
       items: await deployments.ingestDeployments(items, { credentials }),
     };
@@ -99,10 +106,12 @@ export function createDeploymentsRouter(
       allow: ['user', 'service'],
     });
     const items = deployments.parseIncidents(deployments.toBatch(req.body));
-    await authorizeEvents(
+    await authorizeEvents({
+      auth,
+      permissions,
       credentials,
-      items.map(item => item.entityRef),
-    );
+      entityRefs: items.map(item => item.entityRef),
+    });
     const body: EventBatchResponse = {
       items: await deployments.ingestIncidents(items, { credentials }),
     };

@@ -16,7 +16,8 @@ import { toStoredEntityRef } from '../service/entityRefs';
 /** Most items one `POST /events/*` request may carry. */
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
-function text(max: number) {
+/** A trimmed, non-empty string of at most `max` characters without NUL. */
+export function text(max: number) {
   return (
     z
       .string()
@@ -57,7 +58,7 @@ const httpUrl = text(2048).refine(value => {
 }, 'must be an http(s) URL');
 
 /** A full entity ref (`kind:namespace/name`, namespace defaults to `default`), stored form. */
-const entityRef = text(255).transform((value, ctx) => {
+export const entityRefSchema = text(255).transform((value, ctx) => {
   try {
     const stored = toStoredEntityRef(
       parseEntityRef(value, { defaultNamespace: 'default' }),
@@ -85,7 +86,7 @@ const commitSchema = z
 /** A pushed deployment (SPEC §3, §7). */
 export const deploymentInputSchema = z
   .object({
-    entityRef,
+    entityRef: entityRefSchema,
     environment: text(63),
     source: text(63),
     externalId: text(255),
@@ -132,7 +133,7 @@ export const deploymentInputSchema = z
 /** A pushed incident (SPEC §3, §7). */
 export const incidentInputSchema = z
   .object({
-    entityRef,
+    entityRef: entityRefSchema,
     source: text(63),
     externalId: text(255),
     severity: z.enum(INCIDENT_SEVERITIES),

@@ -89,9 +89,11 @@ export class DatabaseMetricsStore implements MetricsStore {
         this.readIncidents(chunk, query),
         this.readCosts(chunk, query),
       ]);
-      out.deployments.push(...deployments);
-      out.incidents.push(...incidents);
-      out.costs.push(...costs);
+      // concat, not push(...rows): spreading 100k+ rows as arguments
+      // overflows the call stack (a 500-member roll-up does).
+      out.deployments = out.deployments.concat(deployments);
+      out.incidents = out.incidents.concat(incidents);
+      out.costs = out.costs.concat(costs);
     }
     return out;
   }

@@ -12,6 +12,7 @@ import {
   RELEASE_COORDINATOR_ANNOTATIONS,
 } from '@release-coordinator/backstage-plugin-common';
 import {
+  CostProvider,
   DeploymentProvider,
   IncidentProvider,
 } from '@release-coordinator/backstage-plugin-node';
@@ -25,6 +26,7 @@ import {
 } from './retry';
 import { readProviderSchedule } from './scheduleConfig';
 import {
+  CostSink,
   ProviderSink,
   ProviderStateStore,
   ProviderStreamKind,
@@ -42,6 +44,10 @@ export interface ProviderSyncSchedulerOptions {
   incidentProviders: IncidentProvider[];
   sink: ProviderSink;
   state: ProviderStateStore;
+  /** Cost providers, pulled like the others into `costSink`. */
+  costProviders?: CostProvider[];
+  /** Where pulled cost records go; required when costProviders are given. */
+  costSink?: CostSink;
   /** Overrides the default retry bounds (tests use short delays). */
   retryPolicy?: Partial<RetryPolicy>;
   /** Waits between retries; defaults to an abortable timer. */
@@ -64,7 +70,7 @@ export interface ProviderSyncSummary {
 /** One kind of pull of one provider. */
 interface SyncStream {
   kind: ProviderStreamKind;
-  provider: DeploymentProvider | IncidentProvider;
+  provider: DeploymentProvider | IncidentProvider | CostProvider;
   /** Pulls one entity and hands its items to the sink; returns the new cursor and item count. */
   pullAndIngest(
     entity: Entity,
@@ -118,6 +124,26 @@ export class ProviderSyncScheduler {
             await sink.ingestIncidents(result.incidents);
           }
           return { cursor: result.cursor, items: result.incidents.length };
+        },
+      });
+    }
+    const costProviders = options.costProviders ?? [];
+    const costSink = options.costSink;
+    if (costProviders.length > 0 && !costSink) {
+      throw new Error(
+        'Cost providers are registered but no cost sink is given',
+      );
+    }
+    for (const provider of costSink ? costProviders : []) {
+      this.#addStream(provider.id, {
+        kind: 'costs',
+        provider,
+        async pullAndIngest(entity, cursor, signal) {
+          const result = await provider.pull({ entity, cursor, signal });
+          if (result.costs.length > 0) {
+            await costSink?.ingestCosts(result.costs);
+          }
+          return { cursor: result.cursor, items: result.costs.length };
         },
       });
     }

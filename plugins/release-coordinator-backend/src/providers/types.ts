@@ -1,4 +1,5 @@
 import {
+  CostRecordInput,
   DeploymentInput,
   IncidentInput,
 } from '@release-coordinator/backstage-plugin-common';
@@ -38,8 +39,17 @@ export interface ProviderStateStore {
   }): Promise<void>;
 }
 
-/** What a provider pulls: the two kinds of scheduled pulls. */
-export type ProviderStreamKind = 'deployments' | 'incidents';
+/**
+ * Where the scheduler hands pulled cost records. The cost domain service
+ * implements it: it validates every record and upserts by
+ * (entityRef, date, source).
+ */
+export interface CostSink {
+  ingestCosts(items: CostRecordInput[]): Promise<unknown>;
+}
+
+/** What a provider pulls: the kinds of scheduled pulls. */
+export type ProviderStreamKind = 'deployments' | 'incidents' | 'costs';
 
 /**
  * The `providerId` under which sync state is stored for one kind of pull.

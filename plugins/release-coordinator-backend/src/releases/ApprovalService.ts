@@ -1,5 +1,4 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -7,8 +6,8 @@ import {
   ReleaseDetails,
 } from '@release-coordinator/backstage-plugin-common';
 import { ReleaseTransaction } from '../database/ReleaseStore';
-import { toStoredEntityRef } from '../service/entityRefs';
 import { Actor } from './ApprovalPolicy';
+import { findEntityOwner } from './entityOwner';
 import { openItemIds } from './readiness';
 import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
 import { OPEN_STATES } from './releaseRules';
@@ -173,19 +172,7 @@ export class ApprovalService {
     await event.success();
   }
 
-  private async ownerOf(entityRef: string): Promise<string | undefined> {
-    const entity = await this.catalog.getEntityByRef(entityRef, {
-      credentials: await this.auth.getOwnServiceCredentials(),
-    });
-    const owner = entity?.spec?.owner;
-    if (typeof owner !== 'string' || !owner) {
-      return undefined;
-    }
-    return toStoredEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity!.metadata.namespace ?? 'default',
-      }),
-    );
+  private ownerOf(entityRef: string): Promise<string | undefined> {
+    return findEntityOwner(this.catalog, this.auth, entityRef);
   }
 }

@@ -1,12 +1,20 @@
-import { AuditorService, AuthService } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   AuditEvent,
+  ChecklistItem,
   CreateReleaseRequest,
   Release,
   ReleaseDetails,
+  ReleaseSignalAction,
   UpdateReleaseRequest,
 } from '@release-coordinator/backstage-plugin-common';
 import { ReleaseStore } from '../database/ReleaseStore';
@@ -15,9 +23,12 @@ import { Actor } from './ApprovalPolicy';
 import { ApprovalService } from './ApprovalService';
 import { ChecklistService } from './ChecklistService';
 import { ReleaseReadinessSettings } from './config';
+import { findEntityOwner } from './entityOwner';
+import { ReleaseEvents } from './ReleaseEvents';
 import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
 import {
   normalizeUserRef,
+  OPEN_STATES,
   releaseSummary,
   resetItem,
   validatePlan,
@@ -31,8 +42,16 @@ export interface ReleaseServiceOptions {
   /** Looks up the owner of a release's entity for the `owner` approver rule. */
   catalog: CatalogService;
   auth: AuthService;
+  /** Publishes a signal after every change, so open tabs reload. */
+  signals?: SignalsService;
+  /** Notifies approvers of ready releases, and teams (**Notify team**). */
+  notifications?: NotificationService;
+  logger?: LoggerService;
   now?: () => Date;
 }
+
+/** The checklist item the **Notify team** action passes. */
+export const TEAM_COMMUNICATION_ITEM_ID = 'team-communication-sent';
 
 /**
  * Release readiness (SPEC §4): creating and changing releases, and the entry
@@ -44,6 +63,8 @@ export class ReleaseService {
   private readonly readiness: ReleaseReadiness;
   private readonly checklist: ChecklistService;
   private readonly approvals: ApprovalService;
+  private readonly events: ReleaseEvents;
+  private readonly ownerOf: (entityRef: string) => Promise<string | undefined>;
 
   constructor(options: ReleaseServiceOptions) {
     this.readiness = new ReleaseReadiness(
@@ -58,6 +79,39 @@ export class ReleaseService {
       options.catalog,
       options.auth,
     );
+    this.ownerOf = entityRef =>
+      findEntityOwner(options.catalog, options.auth, entityRef);
+    this.events = new ReleaseEvents({
+      policy: this.readiness.policy,
+      ownerOf: this.ownerOf,
+      signals: options.signals,
+      notifications: options.notifications,
+      logger: options.logger,
+    });
+  }
+
+  /**
+   * Runs a change and announces it (signals; approver notifications when
+   * the release became ready). With `id`, the state before the change is
+   * read first so a move to `ready` is noticed.
+   */
+  private async announced(
+    id: string | undefined,
+    action:
+      | ReleaseSignalAction
+      | ((details: ReleaseDetails) => ReleaseSignalAction),
+    change: () => Promise<ReleaseDetails>,
+  ): Promise<ReleaseDetails> {
+    const previousState = id
+      ? (await this.getDetails(id)).release.state
+      : undefined;
+    const details = await change();
+    await this.events.changed(
+      details,
+      typeof action === 'function' ? action(details) : action,
+      previousState,
+    );
+    return details;
   }
 
   /** Creates a release of an entity with its checklist built from the plan. */
@@ -81,11 +135,8 @@ export class ReleaseService {
       );
     }
     validatePlan(request.plan);
-    return this.readiness.audited(
-      'release-create',
-      'medium',
-      options,
-      async () => {
+    return this.announced(undefined, 'create', () =>
+      this.readiness.audited('release-create', 'medium', options, async () => {
         const release = await this.readiness.store.createRelease({
           entityRef: toStoredEntityRef(parseEntityRef(entityRef)),
           environment: request.environment,
@@ -103,7 +154,7 @@ export class ReleaseService {
           },
         });
         return this.getDetails(release.id);
-      },
+      }),
     );
   }
 
@@ -143,61 +194,63 @@ export class ReleaseService {
     if (request.plan) {
       validatePlan(request.plan);
     }
-    return this.readiness.audited('release-update', 'medium', options, () =>
-      this.readiness.store.inReleaseTransaction(id, async tx => {
-        const before = tx.release;
-        if (!['draft', 'ready', 'approved'].includes(before.state)) {
-          throw new ConflictError(
-            `Release ${id} is ${before.state} and can no longer change`,
-          );
-        }
-        const artifactChanged =
-          (request.commitSha !== undefined &&
-            request.commitSha !== before.commitSha) ||
-          (request.artifactDigest !== undefined &&
-            request.artifactDigest !== before.artifactDigest);
-        const planChanged =
-          request.plan !== undefined &&
-          JSON.stringify(request.plan) !== JSON.stringify(before.plan);
-        if (!artifactChanged && !planChanged) {
-          return this.readiness.detailsIn(tx);
-        }
-        const after = await tx.updateRelease(request);
-        let items = await tx.listChecklistItems();
-        if (artifactChanged) {
-          items = items.map(item =>
-            item.kind === 'automatic' ? resetItem(item) : item,
-          );
-        }
-        if (planChanged) {
-          items = this.readiness.checklistBuilder.rebuild(after.plan, items);
-        }
-        await tx.replaceChecklist(items);
-        await tx.appendAuditEvent({
-          actor: actor.ref,
-          action: 'release.updated',
-          before: releaseSummary(before),
-          after: releaseSummary(after),
-        });
-        const invalidated = await tx.deleteApprovals();
-        if (invalidated.length > 0) {
+    return this.announced(id, 'update', () =>
+      this.readiness.audited('release-update', 'medium', options, () =>
+        this.readiness.store.inReleaseTransaction(id, async tx => {
+          const before = tx.release;
+          if (!['draft', 'ready', 'approved'].includes(before.state)) {
+            throw new ConflictError(
+              `Release ${id} is ${before.state} and can no longer change`,
+            );
+          }
+          const artifactChanged =
+            (request.commitSha !== undefined &&
+              request.commitSha !== before.commitSha) ||
+            (request.artifactDigest !== undefined &&
+              request.artifactDigest !== before.artifactDigest);
+          const planChanged =
+            request.plan !== undefined &&
+            JSON.stringify(request.plan) !== JSON.stringify(before.plan);
+          if (!artifactChanged && !planChanged) {
+            return this.readiness.detailsIn(tx);
+          }
+          const after = await tx.updateRelease(request);
+          let items = await tx.listChecklistItems();
+          if (artifactChanged) {
+            items = items.map(item =>
+              item.kind === 'automatic' ? resetItem(item) : item,
+            );
+          }
+          if (planChanged) {
+            items = this.readiness.checklistBuilder.rebuild(after.plan, items);
+          }
+          await tx.replaceChecklist(items);
           await tx.appendAuditEvent({
             actor: actor.ref,
-            action: 'approvals.invalidated',
-            before: invalidated.map(approval => ({
-              approver: approval.approver,
-              decision: approval.decision,
-              decidedAt: approval.decidedAt,
-            })),
-            reason: artifactChanged
-              ? 'new commit or artifact digest'
-              : 'new plan',
+            action: 'release.updated',
+            before: releaseSummary(before),
+            after: releaseSummary(after),
           });
-        }
-        await tx.transitionState(['ready', 'approved'], 'draft');
-        await this.readiness.settleState(tx);
-        return this.readiness.detailsIn(tx);
-      }),
+          const invalidated = await tx.deleteApprovals();
+          if (invalidated.length > 0) {
+            await tx.appendAuditEvent({
+              actor: actor.ref,
+              action: 'approvals.invalidated',
+              before: invalidated.map(approval => ({
+                approver: approval.approver,
+                decision: approval.decision,
+                decidedAt: approval.decidedAt,
+              })),
+              reason: artifactChanged
+                ? 'new commit or artifact digest'
+                : 'new plan',
+            });
+          }
+          await tx.transitionState(['ready', 'approved'], 'draft');
+          await this.readiness.settleState(tx);
+          return this.readiness.detailsIn(tx);
+        }),
+      ),
     );
   }
 
@@ -205,20 +258,117 @@ export class ReleaseService {
   recordEvidence(
     options: Parameters<ChecklistService['recordEvidence']>[0],
   ): Promise<ReleaseDetails> {
-    return this.checklist.recordEvidence(options);
+    return this.announced(options.id, 'evidence', () =>
+      this.checklist.recordEvidence(options),
+    );
   }
 
   /** Attests or waives an item; see {@link ChecklistService}. */
   updateChecklistItem(
     options: Parameters<ChecklistService['updateChecklistItem']>[0],
   ): Promise<ReleaseDetails> {
-    return this.checklist.updateChecklistItem(options);
+    return this.announced(
+      options.id,
+      options.request.status === 'waived' ? 'waive' : 'attest',
+      () => this.checklist.updateChecklistItem(options),
+    );
   }
 
   /** Approves or rejects; see {@link ApprovalService}. */
   decide(
     options: Parameters<ApprovalService['decide']>[0],
   ): Promise<ReleaseDetails> {
-    return this.approvals.decide(options);
+    const { request } = options;
+    return this.announced(
+      undefined,
+      details => {
+        if (request.decision === 'reject') {
+          return 'reject';
+        }
+        return request.overrideFreeze && details.activeFreeze
+          ? 'override'
+          : 'approve';
+      },
+      () => this.approvals.decide(options),
+    );
+  }
+
+  /**
+   * The **Notify team** action: sends the release summary to the entity's
+   * owner group through Backstage notifications, then passes
+   * `team-communication-sent` with the notification as evidence (audited).
+   * 409 for a rejected or deployed release, or an entity without owner;
+   * 503 when the notification cannot be sent (nothing is recorded then).
+   */
+  async notifyTeam(options: {
+    id: string;
+    actor: Actor;
+    httpRequest?: AuditRequest;
+  }): Promise<ReleaseDetails> {
+    const { id, actor } = options;
+    return this.announced(id, 'notify', () =>
+      this.readiness.audited(
+        'release-notify-team',
+        'low',
+        options,
+        async () => {
+          const current = await this.getDetails(id);
+          assertNotifiable(current.release);
+          const ownerGroup = await this.ownerOf(current.release.entityRef);
+          if (!ownerGroup) {
+            throw new ConflictError(
+              `${current.release.entityRef} names no owner group to notify`,
+            );
+          }
+          // Sent before the transaction: no row lock is held during the call.
+          await this.events.notifyTeam(current, ownerGroup);
+          return this.readiness.store.inReleaseTransaction(id, async tx => {
+            assertNotifiable(tx.release);
+            const checklistOpen = OPEN_STATES.includes(tx.release.state);
+            const item = (await tx.listChecklistItems()).find(
+              i => i.id === TEAM_COMMUNICATION_ITEM_ID,
+            );
+            let updated: ChecklistItem | undefined;
+            if (item && checklistOpen) {
+              const { waiverReason: _waiver, ...rest } = item;
+              updated = {
+                ...rest,
+                status: 'passed',
+                evidence: {
+                  source: 'notification',
+                  value: `notified ${ownerGroup}`,
+                  recordedBy: actor.ref,
+                  recordedAt: this.readiness.now().toISOString(),
+                },
+              };
+              await tx.updateChecklistItem(updated);
+            }
+            await tx.appendAuditEvent({
+              actor: actor.ref,
+              action: 'team.notified',
+              ...(item && {
+                before: { itemId: item.id, status: item.status },
+              }),
+              after: {
+                group: ownerGroup,
+                ...(updated && { itemId: updated.id, status: updated.status }),
+              },
+            });
+            if (checklistOpen) {
+              await this.readiness.settleState(tx);
+            }
+            return this.readiness.detailsIn(tx);
+          });
+        },
+      ),
+    );
+  }
+}
+
+function assertNotifiable(release: Release): void {
+  if (release.state === 'rejected' || release.state === 'deployed') {
+    throw new ConflictError(
+      `Release ${release.id} is ${release.state}; there is nothing to tell the team`,
+    );
   }
 }

@@ -191,6 +191,21 @@ export function createReleasesRouter(
     res.status(201).json(details);
   });
 
+  router.post('/releases/:id/notify-team', async (req, res) => {
+    const { path, credentials } = await authorizeRelease(
+      req,
+      checklistAttestPermission,
+      'notify the team of',
+    );
+    res.json(
+      await releases.notifyTeam({
+        id: path.id,
+        actor: await resolveActor(credentials, userInfo),
+        httpRequest: req,
+      }),
+    );
+  });
+
   router.get('/releases/:id/audit', async (req, res) => {
     const { path } = await authorizeRelease(
       req,

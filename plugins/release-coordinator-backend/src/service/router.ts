@@ -23,6 +23,10 @@ import { ReleaseService } from '../releases/ReleaseService';
 import { createReleasesRouter } from '../releases/router';
 import { MetricsService } from '../metrics/MetricsService';
 import { createMetricsRouter } from '../metrics/router';
+import { CostService } from '../costs/CostService';
+import { createCostsRouter } from '../costs/router';
+import { WebhookService } from '../webhooks/WebhookService';
+import { createWebhooksRouter } from '../webhooks/router';
 import { authorizeEntityRoute } from './entityAccess';
 import { listReleasesQuerySchema, parseInput } from './validation';
 
@@ -39,6 +43,8 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   releases: ReleaseService;
   metrics: MetricsService;
+  costs: CostService;
+  webhooks: WebhookService;
 }
 
 /** Creates the HTTP API of the plugin (see src/schema/openapi.yaml). */
@@ -48,8 +54,11 @@ export async function createRouter(
   const { config, logger, httpAuth, permissions, catalog, store } = options;
 
   const router = Router();
-  // Before express.json: the events routes parse their own, larger bodies.
+  // Before express.json: webhooks read raw bodies (signatures), the events
+  // routes parse their own, larger bodies.
+  router.use(createWebhooksRouter(options));
   router.use(createDeploymentsRouter(options));
+  router.use(createCostsRouter(options));
   router.use(express.json());
 
   router.get('/health', (_req, res) => {

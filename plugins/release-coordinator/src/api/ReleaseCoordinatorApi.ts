@@ -3,6 +3,7 @@ import {
   ApprovalRequest,
   AuditTrailResponse,
   ChecklistItemUpdateRequest,
+  CostRecord,
   CreateReleaseRequest,
   Deployment,
   DeploymentStatus,
@@ -105,6 +106,20 @@ export interface GetMetricsSeriesOptions extends GetMetricsOptions {
 }
 
 /**
+ * Options of {@link ReleaseCoordinatorApi.listCosts}.
+ *
+ * @public
+ */
+export interface ListCostsOptions {
+  /** Full or short ref of the catalog entity, e.g. `component:default/payments`. */
+  entityRef: string;
+  /** First UTC day, inclusive, `YYYY-MM-DD`; the backend defaults to 89 days before `to`. */
+  from?: string;
+  /** Last UTC day, inclusive, `YYYY-MM-DD`; the backend defaults to today. */
+  to?: string;
+}
+
+/**
  * Client of the Release Coordinator backend (`/api/release-coordinator`).
  *
  * @public
@@ -141,6 +156,8 @@ export interface ReleaseCoordinatorApi {
   submitApproval(releaseId: string, body: ApprovalRequest): Promise<void>;
   /** Loads the audit trail of one release. */
   getAuditTrail(releaseId: string): Promise<AuditTrailResponse>;
+  /** Sends the "Notify team" notification to the entity's owner group (passes `team-communication-sent`). */
+  notifyTeam(releaseId: string): Promise<void>;
   /** Delivery metrics of one entity (or the roll-up of a Group/System/Domain) over a window (METRICS.md). */
   getMetrics(options: GetMetricsOptions): Promise<MetricsResponse>;
   /** One row of metrics per member entity of a Group/System/Domain. */
@@ -151,6 +168,8 @@ export interface ReleaseCoordinatorApi {
   getMetricsSeries(
     options: GetMetricsSeriesOptions,
   ): Promise<MetricsSeriesResponse>;
+  /** Daily cost records of one entity (or of what a Group/System owns), by day and source. */
+  listCosts(options: ListCostsOptions): Promise<ListResponse<CostRecord>>;
 }
 
 /**

@@ -4,6 +4,7 @@ import {
   ApprovalRequest,
   AuditTrailResponse,
   ChecklistItemUpdateRequest,
+  CostRecord,
   CreateReleaseRequest,
   Deployment,
   EnvironmentsResponse,
@@ -20,6 +21,7 @@ import {
   GetEnvironmentsOptions,
   GetMetricsOptions,
   GetMetricsSeriesOptions,
+  ListCostsOptions,
   ListDeploymentsOptions,
   ListIncidentsOptions,
   ListReleasesOptions,
@@ -80,6 +82,16 @@ export class ReleaseCoordinatorClient implements ReleaseCoordinatorApi {
     );
   }
 
+  async listCosts(
+    options: ListCostsOptions,
+  ): Promise<ListResponse<CostRecord>> {
+    const { entityRef, from, to } = options;
+    return this.get<ListResponse<CostRecord>>(
+      `${entityApiPath(entityRef)}/costs`,
+      searchParams({ from, to }),
+    );
+  }
+
   async getEnvironments(
     options: GetEnvironmentsOptions,
   ): Promise<EnvironmentsResponse> {
@@ -121,6 +133,10 @@ export class ReleaseCoordinatorClient implements ReleaseCoordinatorApi {
     body: ApprovalRequest,
   ): Promise<void> {
     await this.sendJson('POST', `${releaseApiPath(releaseId)}/approvals`, body);
+  }
+
+  async notifyTeam(releaseId: string): Promise<void> {
+    await this.sendJson('POST', `${releaseApiPath(releaseId)}/notify-team`, {});
   }
 
   async getAuditTrail(releaseId: string): Promise<AuditTrailResponse> {

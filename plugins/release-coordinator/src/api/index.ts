@@ -3,6 +3,7 @@ export type {
   GetEnvironmentsOptions,
   GetMetricsOptions,
   GetMetricsSeriesOptions,
+  ListCostsOptions,
   ListDeploymentsOptions,
   ListIncidentsOptions,
   ListReleasesOptions,

@@ -1,16 +1,12 @@
+import { entityDeploymentsSignalChannel } from '@release-coordinator/backstage-plugin-common';
 import { useSignalRefresh } from './useSignalRefresh';
 
 /**
  * The signal channel on which the backend announces that the deployments of
- * an entity changed (new or updated deployment, rollback).
- *
- * @param entityRef - the entity ref; lower-cased as the backend stores it
+ * an entity changed (new or updated deployment, rollback); the -common
+ * contract, lower-casing the ref as the backend stores it.
  */
-export function deploymentsSignalChannel(entityRef: string): string {
-  return `release-coordinator:deployments:${entityRef.toLocaleLowerCase(
-    'en-US',
-  )}`;
-}
+export const deploymentsSignalChannel = entityDeploymentsSignalChannel;
 
 /**
  * Calls `onChange` whenever the backend signals that the deployments of the

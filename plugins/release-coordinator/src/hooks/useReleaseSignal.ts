@@ -1,9 +1,5 @@
+import { releaseSignalChannel } from '@release-coordinator/backstage-plugin-common';
 import { useSignalRefresh } from './useSignalRefresh';
-
-/** The signal channel the backend publishes on when a release changes. */
-export function releaseSignalChannel(releaseId: string): string {
-  return `release-coordinator:release:${releaseId}`;
-}
 
 /**
  * Calls `onSignal` whenever the backend signals a change of the release, so

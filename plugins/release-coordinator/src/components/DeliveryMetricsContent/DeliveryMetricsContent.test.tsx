@@ -37,6 +37,8 @@ function mockApi(
         },
       ]),
     ),
+    listCosts: jest.fn(async () => ({ items: [] })),
+    listDeployments: jest.fn(async () => ({ items: [] })),
     ...overrides,
   } as Partial<ReleaseCoordinatorApi> & {
     getMetrics: jest.Mock;
@@ -154,6 +156,13 @@ describe('DeliveryMetricsContent', () => {
         name: 'Deployments per day by status',
       }),
     ).toBeInTheDocument();
+    // The cost panel sits under the cards and charts.
+    expect(
+      await screen.findByText('No cost recorded in the last 30 days'),
+    ).toBeInTheDocument();
+    expect(api.listCosts).toHaveBeenCalledWith(
+      expect.objectContaining({ entityRef: 'component:default/payments' }),
+    );
   });
 
   it('loads the chosen window again, with weekly buckets for 90 days', async () => {

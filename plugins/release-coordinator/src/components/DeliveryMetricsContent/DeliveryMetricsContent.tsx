@@ -13,6 +13,7 @@ import Box from '@material-ui/core/Box';
 import { DeliveryMetrics } from '@release-coordinator/backstage-plugin-common';
 import { bucketForWindow, useMetrics, useMetricsSeries } from '../../hooks';
 import { MetricsQuery } from '../../hooks/useMetrics';
+import { CostPanel } from '../CostPanel';
 import { DeliveryMetricList } from '../DeliveryMetricList';
 import { EntityTabCard } from '../EntityTabCard';
 import { MetricCardGrid } from '../MetricCard';
@@ -105,6 +106,9 @@ function EntityMetrics(props: { query: MetricsQuery }) {
             bucket={bucketForWindow(query.windowDays)}
           />
         )}
+      </Box>
+      <Box mt={3}>
+        <CostPanel query={query} />
       </Box>
     </>
   );

@@ -104,6 +104,13 @@ describe('DeliveryOverviewContent', () => {
     expect(
       screen.getByText(/including through its sub-groups/),
     ).toBeInTheDocument();
+    // Cost per member in the table, and their total under it.
+    expect(
+      screen.getByText('Total cost of these entities:'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Total cost of these entities:').querySelector('strong'),
+    ).toHaveTextContent('$1,234.50');
 
     const payments = screen.getByRole('link', { name: 'Payments API' });
     expect(payments).toHaveAttribute(

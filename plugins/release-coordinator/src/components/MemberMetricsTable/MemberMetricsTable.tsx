@@ -14,6 +14,7 @@ import {
   formatPerDay,
   formatPercent,
 } from '../MetricCard';
+import { MemberCostTotal } from '../CostPanel';
 import { TierChip } from '../TierChip';
 import { downloadCsv } from './csv';
 import {
@@ -90,7 +91,11 @@ const columns: TableColumn<MemberRow>[] = [
   ),
   numericColumn('Uptime', 'uptime', row => formatPercent(row.uptime, 2)),
   numericColumn('Cost', 'costTotal', row =>
-    formatCurrency(row.costTotal, row.costCurrency),
+    row.costTotal === null && row.costByCurrency.length > 0
+      ? row.costByCurrency
+          .map(entry => formatCurrency(entry.total, entry.currency))
+          .join(' · ')
+      : formatCurrency(row.costTotal, row.costCurrency),
   ),
 ];
 
@@ -133,6 +138,7 @@ export function MemberMetricsTable(props: MemberMetricsTableProps) {
           </Box>
         }
       />
+      <MemberCostTotal items={props.items} />
     </>
   );
 }

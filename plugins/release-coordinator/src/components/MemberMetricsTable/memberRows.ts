@@ -26,6 +26,8 @@ export interface MemberRow {
   uptime: number | null;
   costTotal: number | null;
   costCurrency: string | null;
+  /** One total per currency when the member's cost is in several (costTotal is null then). */
+  costByCurrency: Array<{ currency: string; total: number }>;
 }
 
 /** `/catalog/<namespace>/<kind>/<name>/delivery-metrics` of an entity ref. */
@@ -55,6 +57,7 @@ export function memberRows(items: MetricsBreakdownRow[]): MemberRow[] {
     uptime: metrics.uptime.value,
     costTotal: metrics.infrastructureCost.total,
     costCurrency: metrics.infrastructureCost.currency,
+    costByCurrency: metrics.infrastructureCost.byCurrency ?? [],
   }));
 }
 

@@ -10,6 +10,9 @@ import {
 } from '../ReleaseReadinessContent/__testUtils__/readinessFixtures';
 import { NewReleaseButton } from './NewReleaseButton';
 
+// These tests type and click through dialogs: slow on a busy 2-core machine.
+jest.setTimeout(20_000);
+
 // No per-key timers: typing stays fast on small CI machines.
 const user = () => userEvent.setup({ delay: null });
 

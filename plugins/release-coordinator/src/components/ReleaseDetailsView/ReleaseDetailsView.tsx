@@ -9,6 +9,7 @@ import { useReleasePermissions } from '../../hooks/useReleasePermissions';
 import { ApprovalsPanel } from '../ApprovalsPanel';
 import { AuditTrail } from '../AuditTrail';
 import { ChecklistByStage } from '../ChecklistByStage';
+import { NotifyTeamButton } from '../NotifyTeamButton';
 import { PipelineStages } from '../PipelineStages';
 import { ReleaseSummary } from '../ReleaseSummary';
 
@@ -66,6 +67,16 @@ export function ReleaseDetailsView(props: {
       <Grid container spacing={4}>
         <Grid item xs={12} md={7}>
           <Section title="Checklist">
+            <NotifyTeamButton
+              releaseId={value.release.id}
+              alreadySent={value.checklist.some(
+                item =>
+                  item.id === 'team-communication-sent' &&
+                  item.status === 'passed',
+              )}
+              permission={permissions.attest}
+              onChanged={refresh}
+            />
             <ChecklistByStage
               releaseId={value.release.id}
               checklist={value.checklist}

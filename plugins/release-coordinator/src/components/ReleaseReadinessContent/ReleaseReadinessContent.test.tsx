@@ -17,6 +17,9 @@ import {
   withReadinessApis,
 } from './__testUtils__/readinessFixtures';
 
+// These tests type and click through dialogs: slow on a busy 2-core machine.
+jest.setTimeout(20_000);
+
 // No per-key timers: typing stays fast on small CI machines.
 const user = () => userEvent.setup({ delay: null });
 

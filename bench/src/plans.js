@@ -1,0 +1,111 @@
+// @ts-check
+'use strict';
+
+/**
+ * Query plans of the metrics store's four queries (as written in
+ * plugins/release-coordinator-backend/src/metrics/DatabaseMetricsStore.ts)
+ * on the generated data, so a miss can be traced to a plan. Rebuilt here
+ * with the same knex calls; the bench never changes backend code.
+ */
+
+const DAY_MS = 86_400_000;
+
+function queries(knex, entityRefs, environment, windowDays, endMs) {
+  const from = new Date(endMs - 2 * windowDays * DAY_MS).toISOString();
+  const to = new Date(endMs).toISOString();
+  const day = iso => iso.slice(0, 10);
+  const endDay = Math.floor(endMs / DAY_MS) * DAY_MS;
+  const costFrom = day(
+    new Date(endDay - 3 * windowDays * DAY_MS).toISOString(),
+  );
+  const costTo = day(new Date(endDay).toISOString());
+  const inRange = builder =>
+    builder
+      .whereIn('d.entity_ref', entityRefs)
+      .andWhere('d.environment', environment)
+      .andWhere('d.finished_at', '>=', from)
+      .andWhere('d.finished_at', '<', to);
+  return {
+    deployments: inRange(
+      knex('deployments as d').select(
+        'd.id',
+        'd.entity_ref',
+        'd.kind',
+        'd.status',
+        'd.started_at',
+        'd.finished_at',
+        'd.rollback_of',
+      ),
+    ).andWhere(b =>
+      b
+        .where(x =>
+          x
+            .where('d.kind', 'deploy')
+            .whereIn('d.status', ['succeeded', 'failed']),
+        )
+        .orWhere(x =>
+          x.where('d.kind', 'rollback').andWhere('d.status', 'succeeded'),
+        ),
+    ),
+    commits: inRange(
+      knex('deployment_commits as c')
+        .join('deployments as d', 'd.id', 'c.deployment_id')
+        .select('c.deployment_id', 'c.committed_at'),
+    )
+      .andWhere('d.kind', 'deploy')
+      .andWhere('d.status', 'succeeded'),
+    incidents: knex('incidents')
+      .select('id', 'entity_ref', 'severity', 'started_at', 'resolved_at')
+      .whereIn('entity_ref', entityRefs)
+      .andWhere(b => {
+        b.where('environment', environment);
+        if (environment === 'production') b.orWhereNull('environment');
+      })
+      .andWhere('started_at', '<', to)
+      .andWhere(b =>
+        b.whereNull('resolved_at').orWhere('resolved_at', '>=', from),
+      )
+      .whereIn('severity', ['critical', 'major']),
+    costs: knex('cost_records')
+      .select('entity_ref', 'date', 'source', 'amount', 'currency')
+      .whereIn('entity_ref', entityRefs)
+      .andWhere('date', '>=', costFrom)
+      .andWhere('date', '<', costTo),
+  };
+}
+
+/** EXPLAIN (PostgreSQL: ANALYZE, BUFFERS) of each query; plan lines per query. */
+async function explainMetricsQueries(
+  knex,
+  client,
+  entityRefs,
+  environment,
+  windowDays,
+) {
+  const plans = {};
+  for (const [name, query] of Object.entries(
+    queries(knex, entityRefs, environment, windowDays, Date.now()),
+  )) {
+    const { sql, bindings } = query.toSQL();
+    if (client === 'postgres') {
+      const result = await knex.raw(
+        `EXPLAIN (ANALYZE, BUFFERS) ${sql}`,
+        bindings,
+      );
+      plans[name] = result.rows.map(r => r['QUERY PLAN']);
+    } else {
+      const rows = await knex.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings);
+      plans[name] = rows.map(r => `${r.id}/${r.parent} ${r.detail}`);
+      const started = process.hrtime.bigint();
+      const data = await knex.raw(sql, bindings);
+      plans[name].push(
+        `(${data.length} rows in ${(
+          Number(process.hrtime.bigint() - started) / 1e6
+        ).toFixed(1)} ms)`,
+      );
+    }
+  }
+  return plans;
+}
+
+module.exports = { explainMetricsQueries };

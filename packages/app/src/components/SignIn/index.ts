@@ -1,0 +1,1 @@
+export { ExampleUserSignInPage } from './ExampleUserSignInPage';

@@ -1,0 +1,121 @@
+import {
+  AuthService,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  CostRecord,
+  EventBatchResponse,
+  ListResponse,
+  metricsReadPermission,
+} from '@release-coordinator/backstage-plugin-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { resolveMetricsMembers } from '../metrics/memberEntities';
+import { authorizeEntityRoute } from '../service/entityAccess';
+import { parseInput } from '../service/validation';
+import { toBatch } from '../deployments/DeploymentService';
+import { authorizeEvents, eventsBodyParser } from '../deployments/router';
+import { CostService } from './CostService';
+import { CostInsightsCost } from './costInsights';
+import { addDays } from './intervals';
+import {
+  dailyCostQuerySchema,
+  listCostsQuerySchema,
+  MAX_COST_QUERY_DAYS,
+} from './validation';
+
+/** What the cost routes need from the plugin's wiring. */
+export interface CostsRouterOptions {
+  httpAuth: HttpAuthService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  costs: CostService;
+  /** Current time; tests pass a fixed clock. */
+  now?: () => Date;
+}
+
+/**
+ * Routes of daily cost (SPEC §7): `POST /events/costs`, the daily rows of
+ * an entity for the cost chart, and a Cost Insights-compatible daily-cost
+ * route. Group, System and Domain entities read the cost of what they own.
+ */
+export function createCostsRouter(options: CostsRouterOptions): express.Router {
+  const { httpAuth, auth, permissions, catalog, costs } = options;
+  const now = options.now ?? (() => new Date());
+  const router = Router();
+
+  /** Parse → authenticate → find the entity → authorize → its members. */
+  async function scope(req: Request) {
+    const authorized = await authorizeEntityRoute({
+      req,
+      httpAuth,
+      catalog,
+      permissions,
+      permission: metricsReadPermission,
+      action: 'read the cost of',
+    });
+    const members = await resolveMetricsMembers({
+      entity: authorized.entity,
+      catalog,
+      credentials: authorized.credentials,
+    });
+    return { ...authorized, entityRefs: members.map(m => m.entityRef) };
+  }
+
+  router.post('/events/costs', eventsBodyParser, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const items = costs.parseCosts(toBatch(req.body));
+    await authorizeEvents({
+      auth,
+      permissions,
+      credentials,
+      entityRefs: items.map(item => item.entityRef),
+    });
+    const body: EventBatchResponse = {
+      items: await costs.ingestCosts(items, { credentials }),
+    };
+    res.json(body);
+  });
+
+  router.get('/entities/:kind/:namespace/:name/costs', async (req, res) => {
+    const query = parseInput(listCostsQuerySchema, req.query, 'query');
+    const to = query.to ?? now().toISOString().slice(0, 10);
+    const from = query.from ?? addDays(to, -89);
+    if (from > to) {
+      throw new InputError('Invalid query: from: must not be after to');
+    }
+    if (from < addDays(to, -(MAX_COST_QUERY_DAYS - 1))) {
+      throw new InputError(
+        `Invalid query: from: at most ${MAX_COST_QUERY_DAYS} days may be read at once`,
+      );
+    }
+    const { entityRefs } = await scope(req);
+    const body: ListResponse<CostRecord> = {
+      items: await costs.listCosts({ entityRefs, from, to: addDays(to, 1) }),
+    };
+    res.json(body);
+  });
+
+  router.get(
+    '/cost-insights/entities/:kind/:namespace/:name/daily-cost',
+    async (req, res) => {
+      const query = parseInput(dailyCostQuerySchema, req.query, 'query');
+      const { entityRef, entityRefs } = await scope(req);
+      const body: CostInsightsCost = await costs.getDailyCost({
+        id: entityRef,
+        entityRefs,
+        intervals: query.intervals,
+        currency: query.currency,
+      });
+      res.json(body);
+    },
+  );
+
+  return router;
+}

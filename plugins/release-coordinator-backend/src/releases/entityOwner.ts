@@ -1,0 +1,29 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { toStoredEntityRef } from '../service/entityRefs';
+
+/**
+ * The owner (lower-case entity ref, a group by default) of a catalog entity,
+ * or undefined when the entity is unknown or names no owner. Asked with the
+ * plugin's own credentials: the caller was already authorized on the entity.
+ */
+export async function findEntityOwner(
+  catalog: CatalogService,
+  auth: AuthService,
+  entityRef: string,
+): Promise<string | undefined> {
+  const entity = await catalog.getEntityByRef(entityRef, {
+    credentials: await auth.getOwnServiceCredentials(),
+  });
+  const owner = entity?.spec?.owner;
+  if (typeof owner !== 'string' || !owner) {
+    return undefined;
+  }
+  return toStoredEntityRef(
+    parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: entity!.metadata.namespace ?? 'default',
+    }),
+  );
+}

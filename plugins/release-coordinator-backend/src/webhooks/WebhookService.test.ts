@@ -1,0 +1,138 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  EventItemResult,
+  IncidentInput,
+} from '@release-coordinator/backstage-plugin-common';
+import {
+  WebhookEvidenceInput,
+  WebhookResult,
+} from '@release-coordinator/backstage-plugin-node';
+import {
+  WebhookDeliveryKey,
+  WebhookDeliveryStore,
+} from './WebhookDeliveryStore';
+import { WebhookEvidenceSink, WebhookService } from './WebhookService';
+
+/** An in-memory delivery store with the same claim semantics. */
+class MemoryDeliveryStore implements WebhookDeliveryStore {
+  readonly claimed = new Set<string>();
+  async claimDelivery(key: WebhookDeliveryKey) {
+    const id = JSON.stringify([key.handlerPath, key.deliveryId]);
+    if (this.claimed.has(id)) return false;
+    this.claimed.add(id);
+    return true;
+  }
+  async releaseDelivery(key: WebhookDeliveryKey) {
+    this.claimed.delete(JSON.stringify([key.handlerPath, key.deliveryId]));
+  }
+}
+
+const evidence: WebhookEvidenceInput = {
+  entityRef: 'component:default/payments',
+  itemId: 'tests-passing',
+  status: 'passed',
+  source: 'github',
+  commitSha: 'a1b2c3d',
+};
+
+const incident: IncidentInput = {
+  entityRef: 'component:default/payments',
+  source: 'fake',
+  externalId: 'i-1',
+  severity: 'minor',
+  title: 'x',
+  startedAt: '2026-11-26T10:00:00.000Z',
+};
+
+function setup(result: WebhookResult, evidenceSink?: WebhookEvidenceSink) {
+  const logger = mockServices.logger.mock();
+  const store = new MemoryDeliveryStore();
+  const ingested: IncidentInput[][] = [];
+  const service = new WebhookService({
+    handlers: [{ path: 'fake', handle: async () => result }],
+    store,
+    sink: {
+      ingestDeployments: async () => [],
+      ingestIncidents: async (items): Promise<EventItemResult[]> => {
+        ingested.push(items);
+        return items.map((_i, index) => ({ index, status: 'created' }));
+      },
+    },
+    catalog: catalogServiceMock({
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: {
+            name: 'Payments',
+            annotations: { 'pagerduty.com/service-id': 'PIJ90N7' },
+          },
+        },
+      ],
+    }),
+    auth: mockServices.auth(),
+    logger,
+    evidenceSink,
+  });
+  const receive = () =>
+    service.receive({
+      handlerPath: 'fake',
+      headers: {},
+      rawBody: Buffer.from('{}'),
+    });
+  return { service, store, logger, ingested, receive };
+}
+
+describe('WebhookService', () => {
+  it('hands evidence to the evidence sink', async () => {
+    const recorded: WebhookEvidenceInput[][] = [];
+    const { receive } = setup(
+      { evidence: [evidence] },
+      {
+        recordWebhookEvidence: async items => {
+          recorded.push(items);
+        },
+      },
+    );
+    await receive();
+    expect(recorded).toEqual([[evidence]]);
+  });
+
+  it('drops evidence with a warning when no sink is wired', async () => {
+    const { receive, logger } = setup({ evidence: [evidence] });
+    await expect(receive()).resolves.toMatchObject({ duplicate: false });
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('Dropped 1 checklist evidence item(s)'),
+    );
+  });
+
+  it('releases the delivery when recording evidence fails', async () => {
+    const { receive, store } = setup(
+      { deliveryId: 'd-1', incidents: [incident], evidence: [evidence] },
+      {
+        recordWebhookEvidence: async () => {
+          throw new Error('no release');
+        },
+      },
+    );
+    await expect(receive()).rejects.toThrow('no release');
+    expect(store.claimed.size).toBe(0);
+  });
+
+  it('finds entity refs by annotation in stored (lower-case) form', async () => {
+    const { service } = setup({});
+    expect(
+      await service.findEntityRefsByAnnotation(
+        'pagerduty.com/service-id',
+        'PIJ90N7',
+      ),
+    ).toEqual(['component:default/payments']);
+    expect(
+      await service.findEntityRefsByAnnotation(
+        'pagerduty.com/service-id',
+        'POTHER',
+      ),
+    ).toEqual([]);
+  });
+});
