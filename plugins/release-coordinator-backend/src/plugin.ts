@@ -27,6 +27,7 @@ import { DatabaseCostStore } from './costs/DatabaseCostStore';
 import { CostService } from './costs/CostService';
 import { DatabaseWebhookDeliveryStore } from './webhooks/DatabaseWebhookDeliveryStore';
 import { WebhookService } from './webhooks/WebhookService';
+import { WebhookEvidenceRecorder } from './releases/WebhookEvidenceRecorder';
 
 /**
  * The Release Coordinator backend plugin: releases, approvals, deployments,
@@ -147,6 +148,12 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           catalog,
           auth,
           logger,
+          // Check runs etc. reach the checklist of releases at their commit.
+          evidenceSink: new WebhookEvidenceRecorder({
+            releases,
+            store,
+            logger,
+          }),
         });
 
         httpRouter.use(

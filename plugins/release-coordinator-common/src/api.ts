@@ -32,6 +32,19 @@ export interface ActiveFreeze {
   end: string;
 }
 
+/** Who may decide on a release (SPEC §4.3), shown by the approvals panel. */
+export interface ApproverInfo {
+  /**
+   * The environment's approver rules: `owner` (members of the entity's owner
+   * group) or group entity refs.
+   */
+  rules: string[];
+  /** Groups of the database-admin role, when one approval must come from it. */
+  databaseAdminGroups: string[];
+  /** Users who may not decide: the release's creator and its commit authors. */
+  excluded: string[];
+}
+
 /** `GET /releases/:id`: a release with everything the readiness tab shows. */
 export interface ReleaseDetails {
   release: Release;
@@ -48,6 +61,8 @@ export interface ReleaseDetails {
   openItemIds: string[];
   /** The freeze window in force for the release's environment, if any. */
   activeFreeze?: ActiveFreeze;
+  /** Who may approve or reject (absent from backends before this field). */
+  approvers?: ApproverInfo;
 }
 
 /** `POST /entities/:kind/:namespace/:name/releases` body. */

@@ -37,13 +37,25 @@ export class Portal {
     readonly baseUrl: string,
     private readonly port: number,
     readonly dataDir: string,
+    private readonly extraEnv: Record<string, string> = {},
   ) {}
 
-  /** Creates a portal on a free port with a fresh data directory. */
-  static async create(): Promise<Portal> {
+  /**
+   * Creates a portal on a free port with a fresh data directory.
+   * `extraEnv` adds environment variables to the backend, e.g. config
+   * overrides as `APP_CONFIG_<path>` with JSON values.
+   */
+  static async create(
+    options: { extraEnv?: Record<string, string> } = {},
+  ): Promise<Portal> {
     const port = await freePort();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-data-'));
-    return new Portal(`http://localhost:${port}`, port, dataDir);
+    return new Portal(
+      `http://localhost:${port}`,
+      port,
+      dataDir,
+      options.extraEnv,
+    );
   }
 
   /** Starts the backend and waits until the catalog has the examples. */
@@ -67,6 +79,7 @@ export class Portal {
           APP_CONFIG_backend_database_connection_directory: JSON.stringify(
             this.dataDir,
           ),
+          ...this.extraEnv,
         },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -119,4 +119,21 @@ describe('ApprovalPolicy', () => {
     const rejected = { ...approval('a'), decision: 'reject' as const };
     expect(policy.tally(release(), [rejected]).approvalsRemaining).toBe(2);
   });
+
+  it('describes who may approve: rules, the DBA groups when needed, and who is excluded', () => {
+    expect(policy.approverInfo(release())).toEqual({
+      rules: ['owner', 'group:default/sre'],
+      databaseAdminGroups: [],
+      excluded: [people.alice.ref, people.bob.ref],
+    });
+    expect(
+      policy.approverInfo(
+        release({ plan: migrationPlan, commitAuthors: [people.alice.ref] }),
+      ),
+    ).toEqual({
+      rules: ['owner', 'group:default/sre'],
+      databaseAdminGroups: ['group:default/dba'],
+      excluded: [people.alice.ref],
+    });
+  });
 });

@@ -1,4 +1,7 @@
-import { Release } from '@release-coordinator/backstage-plugin-common';
+import {
+  ApproverInfo,
+  Release,
+} from '@release-coordinator/backstage-plugin-common';
 import { StoredApproval } from '../database/ReleaseStore';
 import { DATABASE_ADMIN_ROLE } from './ChecklistBuilder';
 import {
@@ -85,6 +88,17 @@ export class ApprovalPolicy {
       approvalsRemaining,
       databaseAdminApprovalMissing,
       satisfied: approvalsRemaining === 0 && !databaseAdminApprovalMissing,
+    };
+  }
+
+  /** Who may decide on the release, for the approvals panel. */
+  approverInfo(release: Release): ApproverInfo {
+    return {
+      rules: this.environment(release.environment)?.approvers ?? [],
+      databaseAdminGroups: this.requirement(release).databaseAdminRequired
+        ? this.roleMembers(DATABASE_ADMIN_ROLE)
+        : [],
+      excluded: [...new Set([release.createdBy, ...release.commitAuthors])],
     };
   }
 

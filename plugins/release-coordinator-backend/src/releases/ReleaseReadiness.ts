@@ -114,6 +114,7 @@ export class ReleaseReadiness {
         release.state !== 'approved' && tally.databaseAdminApprovalMissing,
       openItemIds: open,
       ...(activeFreeze && { activeFreeze }),
+      approvers: this.policy.approverInfo(release),
     };
   }
 

@@ -75,6 +75,25 @@ describe('ApprovalsPanel', () => {
     expect(within(decisions).getByText(/looks good/)).toBeInTheDocument();
   });
 
+  it('says who may approve, resolving the owner rule to the entity owner', async () => {
+    await renderPanel(
+      {},
+      {
+        details: makeDetails({
+          approvers: {
+            rules: ['owner', 'group:default/sre'],
+            databaseAdminGroups: ['group:default/dba'],
+            excluded: ['user:default/guest'],
+          },
+        }),
+      },
+    );
+    const who = screen.getByLabelText('Who may approve');
+    expect(who).toHaveTextContent(
+      'May approve: members of team-a (owner), sre; one approval must come from dba (database-admin). Not guest (created the release or authored its commits).',
+    );
+  });
+
   it('approves with the optional comment and refreshes', async () => {
     const submitApproval = jest.fn(async () => {});
     const onChanged = await renderPanel({ submitApproval });

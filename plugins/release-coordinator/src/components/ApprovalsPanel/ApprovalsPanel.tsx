@@ -6,6 +6,7 @@ import { ActionPermission } from '../../hooks/useReleasePermissions';
 import { Timestamp } from '../Timestamp';
 import { ApprovalActions } from './ApprovalActions';
 import { ApprovalDecisions } from './ApprovalDecisions';
+import { ApproverList } from './ApproverList';
 
 /** Props of {@link ApprovalsPanel}. */
 export interface ApprovalsPanelProps {
@@ -41,6 +42,9 @@ export function ApprovalsPanel(props: ApprovalsPanelProps) {
           {given} of {details.approvalsRequired} required approvals;{' '}
           <strong>{details.approvalsRemaining} remaining</strong>.
         </Typography>
+      )}
+      {details.approvalsRequired > 0 && details.approvers && (
+        <ApproverList approvers={details.approvers} />
       )}
       {details.databaseAdminApprovalMissing && (
         <Alert severity="info" style={{ marginTop: 8 }}>
