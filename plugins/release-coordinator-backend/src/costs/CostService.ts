@@ -50,10 +50,11 @@ export class CostService {
    * nothing. Also the sink of scheduled cost provider pulls.
    */
   async ingestCosts(
-    items: CostRecordInput[],
+    items: readonly unknown[],
     options: IngestOptions = {},
   ): Promise<EventItemResult[]> {
-    const valid = this.parseCosts(items);
+    const valid = this.parseCosts([...items]);
+    await options.authorize?.(valid.map(item => item.entityRef));
     const problems = await findUnknownEntities({
       items: valid,
       catalog: this.catalog,

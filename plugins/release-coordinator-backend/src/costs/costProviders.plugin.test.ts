@@ -105,11 +105,13 @@ describe('cost providers in the plugin', () => {
       `${base}/costs?from=2026-11-01&to=2026-11-30`,
     );
     expect(
-      costs.body.items.map((c: { date: string; source: string; amount: number }) => [
-        c.date,
-        c.source,
-        c.amount,
-      ]),
+      costs.body.items.map(
+        (c: { date: string; source: string; amount: number }) => [
+          c.date,
+          c.source,
+          c.amount,
+        ],
+      ),
     ).toEqual([
       ['2026-11-20', 'cloud', 10],
       ['2026-11-20', 'cloud-storage', 1],

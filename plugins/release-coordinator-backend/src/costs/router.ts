@@ -70,15 +70,12 @@ export function createCostsRouter(options: CostsRouterOptions): express.Router {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const items = costs.parseCosts(toBatch(req.body));
-    await authorizeEvents({
-      auth,
-      permissions,
-      credentials,
-      entityRefs: items.map(item => item.entityRef),
-    });
     const body: EventBatchResponse = {
-      items: await costs.ingestCosts(items, { credentials }),
+      items: await costs.ingestCosts(toBatch(req.body), {
+        credentials,
+        authorize: entityRefs =>
+          authorizeEvents({ auth, permissions, credentials, entityRefs }),
+      }),
     };
     res.json(body);
   });

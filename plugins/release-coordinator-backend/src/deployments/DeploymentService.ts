@@ -46,6 +46,12 @@ export interface IngestOptions {
    * them. Scheduled pulls leave them out and the plugin's own are used.
    */
   credentials?: BackstageCredentials;
+  /**
+   * Called once the items are valid and before anything is looked up or
+   * stored, with the entity refs of the batch; throws to refuse (a pushed
+   * event's permission check). Validation runs once, in the service.
+   */
+  authorize?: (entityRefs: string[]) => Promise<void>;
 }
 
 /** Refuses a whole batch with a 400 naming each bad item (index and field). */
@@ -220,10 +226,11 @@ export class DeploymentService {
    * nothing (see the class documentation).
    */
   async ingestDeployments(
-    items: DeploymentInput[],
+    items: readonly unknown[],
     options: IngestOptions = {},
   ): Promise<EventItemResult[]> {
-    const valid = this.parseDeployments(items);
+    const valid = this.parseDeployments([...items]);
+    await options.authorize?.(valid.map(item => item.entityRef));
     const problems = [
       ...(await this.findUnknownEntities(valid, options)),
       ...(await this.findBadRollbackTargets(valid)),
@@ -250,10 +257,11 @@ export class DeploymentService {
    * (see the class documentation).
    */
   async ingestIncidents(
-    items: IncidentInput[],
+    items: readonly unknown[],
     options: IngestOptions = {},
   ): Promise<EventItemResult[]> {
-    const valid = this.parseIncidents(items);
+    const valid = this.parseIncidents([...items]);
+    await options.authorize?.(valid.map(item => item.entityRef));
     const problems = await this.findUnknownEntities(valid, options);
     if (problems.length > 0) {
       rejectBatch(valid.length, problems);

@@ -1,11 +1,11 @@
 import {
   Deployment,
   DeploymentCommit,
-  DeploymentKind,
+  DeploymentInput,
   DeploymentStatus,
   EnvironmentSummary,
   Incident,
-  IncidentSeverity,
+  IncidentInput,
   ListResponse,
   ProviderSyncState,
 } from '@release-coordinator/backstage-plugin-common';
@@ -14,36 +14,15 @@ import {
  * A validated deployment report, ready to upsert: the entity ref is in its
  * stored (lower-case) form and timestamps are ISO-8601 UTC strings.
  */
-export interface DeploymentUpsert {
-  entityRef: string;
-  environment: string;
-  source: string;
-  externalId: string;
-  version: string;
-  commitSha?: string;
-  kind: DeploymentKind;
-  status: DeploymentStatus;
-  startedAt?: string;
-  finishedAt?: string;
-  initiator?: string;
-  url?: string;
+export interface DeploymentUpsert
+  extends Omit<DeploymentInput, 'rollbackOf' | 'commits'> {
   /** `externalId` of the rolled-back deployment in the same `source`. */
   rollbackOfExternalId?: string;
   commits: DeploymentCommit[];
 }
 
-/** A validated incident report, ready to upsert. */
-export interface IncidentUpsert {
-  entityRef: string;
-  source: string;
-  externalId: string;
-  severity: IncidentSeverity;
-  title: string;
-  environment?: string;
-  startedAt: string;
-  resolvedAt?: string;
-  url?: string;
-}
+/** A validated incident report, ready to upsert (same fields as pushed). */
+export type IncidentUpsert = IncidentInput;
 
 /** What an upsert did to one item, in the order of the input. */
 export interface UpsertOutcome {

@@ -88,15 +88,15 @@ export function createDeploymentsRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const items = deployments.parseDeployments(deployments.toBatch(req.body));
-    await authorizeEvents({
-      auth,
-      permissions,
-      credentials,
-      entityRefs: items.map(item => item.entityRef),
-    });
     const body: EventBatchResponse = {
-      items: await deployments.ingestDeployments(items, { credentials }),
+      items: await deployments.ingestDeployments(
+        deployments.toBatch(req.body),
+        {
+          credentials,
+          authorize: entityRefs =>
+            authorizeEvents({ auth, permissions, credentials, entityRefs }),
+        },
+      ),
     };
     res.json(body);
   });
@@ -105,15 +105,12 @@ export function createDeploymentsRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const items = deployments.parseIncidents(deployments.toBatch(req.body));
-    await authorizeEvents({
-      auth,
-      permissions,
-      credentials,
-      entityRefs: items.map(item => item.entityRef),
-    });
     const body: EventBatchResponse = {
-      items: await deployments.ingestIncidents(items, { credentials }),
+      items: await deployments.ingestIncidents(deployments.toBatch(req.body), {
+        credentials,
+        authorize: entityRefs =>
+          authorizeEvents({ auth, permissions, credentials, entityRefs }),
+      }),
     };
     res.json(body);
   });
