@@ -9,12 +9,10 @@ import {
   CostRecord,
   EventBatchResponse,
   ListResponse,
-  metricsReadPermission,
 } from '@release-coordinator/backstage-plugin-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { resolveMetricsMembers } from '../metrics/memberEntities';
-import { authorizeEntityRoute } from '../service/entityAccess';
+import { authorizeMetricsScope } from '../metrics/memberEntities';
 import { parseInput } from '../service/validation';
 import { toBatch } from '../deployments/DeploymentService';
 import { authorizeEvents, eventsBodyParser } from '../deployments/router';
@@ -48,23 +46,14 @@ export function createCostsRouter(options: CostsRouterOptions): express.Router {
   const now = options.now ?? (() => new Date());
   const router = Router();
 
-  /** Parse → authenticate → find the entity → authorize → its members. */
-  async function scope(req: Request) {
-    const authorized = await authorizeEntityRoute({
+  const scope = (req: Request) =>
+    authorizeMetricsScope({
       req,
       httpAuth,
       catalog,
       permissions,
-      permission: metricsReadPermission,
       action: 'read the cost of',
     });
-    const members = await resolveMetricsMembers({
-      entity: authorized.entity,
-      catalog,
-      credentials: authorized.credentials,
-    });
-    return { ...authorized, entityRefs: members.map(m => m.entityRef) };
-  }
 
   router.post('/events/costs', eventsBodyParser, async (req, res) => {
     const credentials = await httpAuth.credentials(req, {

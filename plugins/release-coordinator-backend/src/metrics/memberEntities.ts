@@ -5,6 +5,8 @@ import {
   RELATION_PARENT_OF,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { metricsReadPermission } from '@release-coordinator/backstage-plugin-common';
+import { authorizeEntityRoute } from '../service/entityAccess';
 import { toStoredEntityRef } from '../service/entityRefs';
 
 /** An entity whose deployments, incidents and cost a metric counts. */
@@ -153,4 +155,29 @@ export async function resolveMetricsMembers(options: {
     );
   }
   return [{ entityRef: refOf(entity), title: entity.metadata.title }];
+}
+
+/**
+ * The shared first step of the metrics and cost routes: parse the entity
+ * path, authenticate, find the entity (404), authorize
+ * `release-coordinator.metrics.read` on it (403), then resolve its members.
+ */
+export async function authorizeMetricsScope(
+  options: Omit<Parameters<typeof authorizeEntityRoute>[0], 'permission'>,
+) {
+  const authorized = await authorizeEntityRoute({
+    ...options,
+    permission: metricsReadPermission,
+  });
+  const members = await resolveMetricsMembers({
+    entity: authorized.entity,
+    catalog: options.catalog,
+    credentials: authorized.credentials,
+  });
+  return {
+    ...authorized,
+    members,
+    entityRefs: members.map(member => member.entityRef),
+    rollUp: isRollUpEntity(authorized.entity),
+  };
 }

@@ -5,7 +5,6 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   METRIC_DEFINITIONS_VERSION,
-  metricsReadPermission,
   MetricsBreakdownResponse,
   MetricsResponse,
   MetricsSeriesResponse,
@@ -13,9 +12,8 @@ import {
 import { Request } from 'express';
 import express from 'express';
 import Router from 'express-promise-router';
-import { authorizeEntityRoute } from '../service/entityAccess';
 import { parseInput } from '../service/validation';
-import { isRollUpEntity, resolveMetricsMembers } from './memberEntities';
+import { authorizeMetricsScope } from './memberEntities';
 import { MetricsService } from './MetricsService';
 import { metricsQuerySchema, metricsSeriesQuerySchema } from './validation';
 
@@ -38,27 +36,14 @@ export function createMetricsRouter(
   const { httpAuth, permissions, catalog, metrics } = options;
   const router = Router();
 
-  /** Parse → authenticate → find the entity → authorize → its members. */
-  async function scope(req: Request) {
-    const authorized = await authorizeEntityRoute({
+  const scope = (req: Request) =>
+    authorizeMetricsScope({
       req,
       httpAuth,
       catalog,
       permissions,
-      permission: metricsReadPermission,
       action: 'read the delivery metrics of',
     });
-    const members = await resolveMetricsMembers({
-      entity: authorized.entity,
-      catalog,
-      credentials: authorized.credentials,
-    });
-    return {
-      ...authorized,
-      members,
-      rollUp: isRollUpEntity(authorized.entity),
-    };
-  }
 
   router.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {
     const query = parseInput(metricsQuerySchema, req.query, 'query');
