@@ -26,6 +26,11 @@ fi
 
 trap pg_stop EXIT
 if [[ ",$databases," == *",postgres,"* ]]; then
+  # BENCH_POSTGRES_PORT pins the cluster's port (sessions sharing a machine
+  # each own a few); otherwise any free port.
+  if [ -n "${BENCH_POSTGRES_PORT:-}" ]; then
+    free_port() { echo "$BENCH_POSTGRES_PORT"; }
+  fi
   pg_start
   export BENCH_POSTGRES_PORT="$PG_PORT"
 fi

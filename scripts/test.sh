@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The one test command (README, .ci/run): installs what the suites need
-# (Debian PostgreSQL, Chromium and prometheus-alertmanager included), then
+# (Debian PostgreSQL, Chromium, prometheus and prometheus-alertmanager included), then
 # runs the type check, lint, unit + store tests (SQLite and PostgreSQL) and the
-# end-to-end suite (Chromium; a real Alertmanager delivering webhooks).
+# end-to-end suite (Chromium; a real Alertmanager delivering webhooks; a real
+# Prometheus rule firing through Alertmanager into an automated rollback).
 # Prints "N passed, N failed" at the end and exits non-zero on any failure.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 source "$ROOT/scripts/lib/postgres.sh"
 source "$ROOT/scripts/lib/chromium.sh"
 source "$ROOT/scripts/lib/alertmanager.sh"
+source "$ROOT/scripts/lib/prometheus.sh"
 cd "$ROOT"
 
 started_at=$(date +%s)
@@ -27,12 +29,14 @@ check() {
 
 trap pg_stop EXIT
 
-log "System packages (PostgreSQL, Chromium, Alertmanager)"
+log "System packages (PostgreSQL, Chromium, Alertmanager, Prometheus)"
 pg_ensure_installed
 chromium_ensure_installed
 alertmanager_ensure_installed
+prometheus_ensure_installed
 echo "PostgreSQL: $PG_BIN   Chromium: $CHROMIUM_PATH ($("$CHROMIUM_PATH" --version 2>/dev/null))"
 echo "Alertmanager: $ALERTMANAGER_PATH ($("$ALERTMANAGER_PATH" --version 2>&1 | head -1))"
+echo "Prometheus: $PROMETHEUS_PATH ($("$PROMETHEUS_PATH" --version 2>&1 | head -1))"
 
 install_dependencies || die "yarn install failed"
 

@@ -160,21 +160,26 @@ function entityHistory(
       url: null,
       release_id: null,
       rollback_of: rollback && rng() < 0.5 ? lastSucceeded : null,
+      commit_times: null,
       revision: 1,
       received_at: finishedIso ?? startedIso,
       updated_at: finishedIso ?? startedIso,
     });
     if (!rollback) {
       const n = 1 + Math.floor(rng() * 3);
+      const times = [];
       for (let c = 0; c < n; c++) {
+        const committedAt = new Date(t - (600 + rng() * 5 * 86400) * 1000);
+        times.push(committedAt.getTime());
         commits.push({
           deployment_id: id,
           sha: c === 0 ? sha : crypto.randomBytes(20).toString('hex'),
-          committed_at: new Date(
-            t - (600 + rng() * 5 * 86400) * 1000,
-          ).toISOString(),
+          committed_at: committedAt.toISOString(),
         });
       }
+      // What the ingest path stores with the row (migration
+      // 20261126150000_metrics_performance.js): its commits' times.
+      deployments[deployments.length - 1].commit_times = times.join(',');
       if (status === 'succeeded') lastSucceeded = id;
     }
   }
@@ -490,6 +495,7 @@ function ingestBatch(entityRef, count, label, nowMs) {
       url: null,
       release_id: null,
       rollback_of: null,
+      commit_times: shas.map(() => Date.parse(committedAt)).join(','),
       revision: 1,
       received_at: new Date(nowMs).toISOString(),
       updated_at: new Date(nowMs).toISOString(),
@@ -501,7 +507,7 @@ function ingestBatch(entityRef, count, label, nowMs) {
 }
 
 /** A knex connection to the plugin's database, outside the backend. */
-function connect(client, target) {
+function connect(client, target, options = { bulk: true }) {
   const createKnex = require('knex');
   if (client === 'sqlite') {
     return createKnex({
@@ -510,7 +516,10 @@ function connect(client, target) {
       useNullAsDefault: true,
       pool: {
         afterCreate(conn, done) {
-          conn.pragma('synchronous = OFF');
+          // Bulk loading of the generated history skips the fsyncs; a
+          // measured insert keeps SQLite's default durability, as the
+          // backend's connection does.
+          if (options.bulk) conn.pragma('synchronous = OFF');
           conn.pragma('busy_timeout = 30000');
           done();
         },

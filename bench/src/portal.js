@@ -177,9 +177,13 @@ class BenchPortal {
       },
     );
     env.ESBK_TSCONFIG_PATH = path.join(repoRoot, 'tsconfig.json');
+    // BENCH_BACKEND_CPU_PROF_DIR: a V8 CPU profile of each backend run
+    // (written when it stops), for finding where a measurement's time goes.
+    const profileDir = process.env.BENCH_BACKEND_CPU_PROF_DIR;
     this.child = spawn(
       process.execPath,
       [
+        ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
         '--enable-source-maps',
         '--require',
         nodeTransform,

@@ -319,7 +319,9 @@ async function benchDatabase(database, config, workDir, postgres, results) {
           config.ingestBatches,
           config.ingestBatchSize,
         );
-        knex = connect(db.client, db.target);
+        // The backend's durability settings (SQLite: synchronous=FULL, the
+        // default), not the bulk loader's synchronous=OFF.
+        knex = connect(db.client, db.target, { bulk: false });
         let raw;
         try {
           raw = await rawIngestion(

@@ -37,6 +37,21 @@ export interface Config {
         'image-scanned'?: string[];
         'secrets-not-exposed'?: string[];
       };
+      /**
+       * Rollbacks through GitHub Actions: the workflow is dispatched
+       * (`workflow_dispatch`) with the inputs `entity`, `environment`,
+       * `version`, `sha`, `reason` and `idempotency_key`, and its run-name
+       * must be `Rollback <entity> in <environment> to <version> [<idempotency_key>]`
+       * (see the module's README). Unset: rollbacks create a GitHub
+       * deployment instead, which only works for targets read from the
+       * Deployments API.
+       */
+      rollback?: {
+        /** Workflow file name, e.g. `rollback.yml`, or numeric workflow id. */
+        workflow: string;
+        /** Branch or tag the workflow runs from. Default: the repository's default branch. */
+        ref?: string;
+      };
     };
     webhooks?: {
       /** GitHub webhooks at `POST /api/release-coordinator/webhooks/github`. */

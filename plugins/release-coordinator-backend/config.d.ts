@@ -25,7 +25,32 @@ export interface Config {
        * rollback. Default 60 minutes.
        */
       watchWindow?: HumanDuration;
+      /**
+       * Automated rollback: a critical incident that starts within the
+       * watch window after the environment's latest succeeded deploy rolls
+       * it back once (never a rollback, never twice per deploy; an incident
+       * without environment counts as production). Off unless enabled. See
+       * the backend README, "Automated rollback".
+       */
+      automatedRollback?: {
+        /** Whether critical incidents trigger a rollback. Default false. */
+        enabled?: boolean;
+        /**
+         * Only notify the owners what would have been rolled back, without
+         * calling the provider. Default false.
+         */
+        dryRun?: boolean;
+      };
     }>;
+
+    /** Rollback settings. */
+    rollback?: {
+      /**
+       * How long a rollback may stay pending or running before it stops
+       * holding the environment's lock and is marked failed. Default 30 minutes.
+       */
+      staleAfter?: HumanDuration;
+    };
 
     /**
      * Named roles and the group entity refs whose members hold them, e.g.

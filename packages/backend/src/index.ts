@@ -61,5 +61,15 @@ backend.add(
 backend.add(
   import('@release-coordinator/backstage-plugin-backend-module-pagerduty'),
 );
+// OpenCost daily cost per entity (opencost.io/aggregate): inert until
+// releaseCoordinator.opencost.baseUrl is configured.
+backend.add(
+  import('@release-coordinator/backstage-plugin-backend-module-opencost'),
+);
+// AWS Cost Explorer daily cost per entity (aws.amazon.com/cost-insights-tags):
+// inert until releaseCoordinator.awsCost is configured.
+backend.add(
+  import('@release-coordinator/backstage-plugin-backend-module-aws-cost'),
+);
 
 backend.start();

@@ -511,3 +511,79 @@ describe('demo providers', () => {
     ).rejects.toThrow();
   });
 });
+
+describe('demo rollbacks', () => {
+  /** The request the backend hands the provider, from a pulled history. */
+  async function rollbackRequest(
+    idempotencyKey: string,
+    environment = 'production',
+  ) {
+    const { deployments } = await history(examples.payments);
+    const good = succeededProductionDeploys(deployments);
+    const toDeployment = (d: DeploymentInput, id: string) => ({
+      ...d,
+      id,
+      rollbackOf: undefined,
+      commits: [],
+    });
+    return {
+      entity: examples.payments,
+      environment,
+      current: toDeployment(good[good.length - 1], 'current'),
+      target: toDeployment(good[good.length - 2], 'target'),
+      reason: 'errors after the last deploy',
+      initiator: 'user:default/guest',
+      idempotencyKey,
+    };
+  }
+
+  it('succeed at once, and a retry names the same run', async () => {
+    const provider = providersAt(NOW).deployments;
+    const first = await provider.rollback(await rollbackRequest('key-1'));
+    expect(first).toEqual({
+      externalId: expect.stringMatching(/^rc-rollback-[0-9a-f]{32}$/),
+      status: 'succeeded',
+      startedAt: NOW.toISOString(),
+    });
+    const retry = await providersAt(
+      new Date(NOW.getTime() + 5_000),
+    ).deployments.rollback(await rollbackRequest('key-1'));
+    expect(retry.externalId).toBe(first.externalId);
+    const other = await provider.rollback(await rollbackRequest('key-2'));
+    expect(other.externalId).not.toBe(first.externalId);
+    const staging = await provider.rollback(
+      await rollbackRequest('key-1', 'staging'),
+    );
+    expect(staging.externalId).not.toBe(first.externalId);
+  });
+
+  it('are never touched by later pulls', async () => {
+    const { externalId } = await providersAt(NOW).deployments.rollback(
+      await rollbackRequest('key-1'),
+    );
+    const first = await providersAt(NOW).deployments.pull({
+      entity: examples.payments,
+      signal,
+    });
+    const later = await providersAt(
+      new Date(NOW.getTime() + 2 * DAY),
+    ).deployments.pull({
+      entity: examples.payments,
+      cursor: first.cursor,
+      signal,
+    });
+    const pulled = [...first.deployments, ...later.deployments];
+    expect(later.deployments.length).toBeGreaterThan(0);
+    expect(pulled.some(d => d.externalId === externalId)).toBe(false);
+    expect(pulled.some(d => d.rollbackOf === externalId)).toBe(false);
+  });
+
+  it('refuse entities the demo has no data for', async () => {
+    await expect(
+      providersAt(NOW).deployments.rollback({
+        ...(await rollbackRequest('key-1')),
+        entity: legacy,
+      }),
+    ).rejects.toThrow('has no demo data');
+  });
+});

@@ -12,13 +12,18 @@ import {
   IncidentProvider,
   IncidentPullResult,
   ProviderPullRequest,
+  RollbackExecution,
+  RollbackRequest,
 } from '@release-coordinator/backstage-plugin-node';
+import { createHash } from 'node:crypto';
 import { DemoHistory } from './DemoHistory';
 import { DAY_MS } from './timeline';
 import { initiatorsFor, profileFor } from './profiles';
 
 /** The provider id and `source` of every demo record. */
 export const DEMO_SOURCE = 'demo';
+/** Prefix of the externalId of rollbacks started through the demo provider. */
+export const DEMO_ROLLBACK_PREFIX = 'rc-rollback-';
 /** How far back the first pull of an entity reaches. */
 export const DEMO_HISTORY_DAYS = 90;
 
@@ -175,6 +180,39 @@ export class DemoDeploymentProvider implements DeploymentProvider {
       };
     });
     return { deployments, cursor: iso(nowMs) };
+  }
+
+  /**
+   * Rolls a demo service back at once: the demo has no CI to ask, so the run
+   * succeeds as it starts. Its externalId derives from the entity,
+   * environment and idempotency key, so a retry names the same run, and it
+   * never matches a generated one (`demo-...`), so later pulls leave it be.
+   */
+  async rollback(request: RollbackRequest): Promise<RollbackExecution> {
+    request.signal?.throwIfAborted();
+    if (!demoAppliesTo(request.entity)) {
+      throw new Error(
+        `${stringifyEntityRef(
+          request.entity,
+        )} has no demo data: only annotated components are rolled back by the demo`,
+      );
+    }
+    const { entityRef } = historyOf(request.entity, this.#config);
+    const digest = createHash('sha256')
+      .update(
+        JSON.stringify([
+          entityRef,
+          request.environment,
+          request.idempotencyKey,
+        ]),
+      )
+      .digest('hex')
+      .slice(0, 32);
+    return {
+      externalId: `${DEMO_ROLLBACK_PREFIX}${digest}`,
+      status: 'succeeded',
+      startedAt: iso(this.#clock().getTime()),
+    };
   }
 }
 

@@ -56,6 +56,19 @@ describe('readGithubModuleConfig', () => {
     });
   });
 
+  it('reads the rollback workflow', () => {
+    expect(
+      read({ github: { rollback: { workflow: 'rollback.yml' } } }),
+    ).toMatchObject({
+      rollback: { workflow: 'rollback.yml' },
+    });
+    expect(
+      read({ github: { rollback: { workflow: ' 161335 ', ref: 'release' } } })
+        .rollback,
+    ).toEqual({ workflow: '161335', ref: 'release' });
+    expect(read({}).rollback).toBeUndefined();
+  });
+
   it.each([
     [
       { github: { initialPullLimit: 0 } },
@@ -84,6 +97,14 @@ describe('readGithubModuleConfig', () => {
         },
       },
       /workflows\[0\]\.environment/,
+    ],
+    [
+      { github: { rollback: { workflow: '.github/workflows/rollback.yml' } } },
+      /releaseCoordinator\.github\.rollback\.workflow must be a workflow file name/,
+    ],
+    [
+      { github: { rollback: { workflow: 'rollback.yml', ref: 'my branch' } } },
+      /releaseCoordinator\.github\.rollback\.ref/,
     ],
   ])('rejects bad values, naming the key (%#)', (config, message) => {
     expect(() => read(config)).toThrow(message);

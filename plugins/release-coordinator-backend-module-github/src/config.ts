@@ -43,6 +43,19 @@ export interface GithubDeployWorkflow {
 }
 
 /**
+ * The GitHub Actions workflow that executes rollbacks: dispatched
+ * (`workflow_dispatch`) with the target as inputs.
+ *
+ * @public
+ */
+export interface GithubRollbackWorkflow {
+  /** Workflow file name (`rollback.yml`) or numeric workflow id. */
+  workflow: string;
+  /** Branch or tag to run the workflow from; default the repository's default branch. */
+  ref?: string;
+}
+
+/**
  * The module's settings from `releaseCoordinator.github` and
  * `releaseCoordinator.webhooks.github`.
  *
@@ -58,6 +71,11 @@ export interface GithubModuleConfig {
   workflows: GithubDeployWorkflow[];
   /** Check run names per checklist item. */
   checks: Partial<Record<CheckEvidenceItemId, string[]>>;
+  /**
+   * Rollbacks through `workflow_dispatch`; when unset, rollbacks create a
+   * GitHub deployment (Deployments API targets only).
+   */
+  rollback?: GithubRollbackWorkflow;
   /** Webhook secret; the webhook is off while it is unset. */
   webhookSecret?: string;
 }
@@ -75,16 +93,40 @@ function positiveInteger(config: Config, key: string, fallback: number) {
   return value;
 }
 
+/** A workflow file name or id at `key`, validated. */
+function workflowName(config: Config, key: string): string {
+  const name = config.getString('workflow').trim();
+  if (!name || name.includes('/')) {
+    throw new InputError(
+      `${key}.workflow must be a workflow file name such as 'deploy.yml' or a workflow id`,
+    );
+  }
+  return name;
+}
+
+function readRollbackWorkflow(
+  github: Config | undefined,
+): GithubRollbackWorkflow | undefined {
+  const rollback = github?.getOptionalConfig('rollback');
+  if (!rollback) {
+    return undefined;
+  }
+  const key = 'releaseCoordinator.github.rollback';
+  const workflow = workflowName(rollback, key);
+  const ref = rollback.getOptionalString('ref')?.trim();
+  if (ref !== undefined && (!ref || /\s/.test(ref))) {
+    throw new InputError(
+      `${key}.ref must be a branch or tag name without spaces`,
+    );
+  }
+  return { workflow, ...(ref && { ref }) };
+}
+
 function readWorkflows(github: Config | undefined): GithubDeployWorkflow[] {
   return (github?.getOptionalConfigArray('workflows') ?? []).map(
     (workflow, index) => {
       const key = `releaseCoordinator.github.workflows[${index}]`;
-      const name = workflow.getString('workflow').trim();
-      if (!name || name.includes('/')) {
-        throw new InputError(
-          `${key}.workflow must be a workflow file name such as 'deploy.yml' or a workflow id`,
-        );
-      }
+      const name = workflowName(workflow, key);
       const repository = workflow.getOptionalString('repository');
       if (repository !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(repository)) {
         throw new InputError(`${key}.repository must be 'owner/repo'`);
@@ -142,6 +184,7 @@ export function readGithubModuleConfig(config: Config): GithubModuleConfig {
   const secret = config
     .getOptionalString('releaseCoordinator.webhooks.github.secret')
     ?.trim();
+  const rollback = readRollbackWorkflow(github);
   return {
     host: github?.getOptionalString('host') ?? 'github.com',
     initialPullLimit: github
@@ -152,6 +195,7 @@ export function readGithubModuleConfig(config: Config): GithubModuleConfig {
       : 250,
     workflows: readWorkflows(github),
     checks: readChecks(github),
+    ...(rollback && { rollback }),
     ...(secret && { webhookSecret: secret }),
   };
 }

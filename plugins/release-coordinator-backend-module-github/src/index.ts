@@ -17,11 +17,22 @@ export {
   readGithubModuleConfig,
   type GithubDeployWorkflow,
   type GithubModuleConfig,
+  type GithubRollbackWorkflow,
 } from './config';
 export {
   GithubDeploymentProvider,
   type GithubDeploymentProviderOptions,
 } from './deployments/GithubDeploymentProvider';
+export {
+  parseRollbackRunTitle,
+  rollbackRunTitle,
+  type RollbackRunTitle,
+} from './deployments/rollbackRuns';
+export {
+  DEFAULT_RUN_DISCOVERY,
+  ROLLBACK_WORKFLOW_INPUTS,
+  type RunDiscoveryPolicy,
+} from './deployments/rollbackWorkflow';
 export {
   deploymentStatusFromHistory,
   GITHUB_DEPLOYMENT_STATES,

@@ -48,7 +48,13 @@ export const releaseCoordinatorModuleGithub = createBackendModule({
             }),
           );
           logger.info(
-            `Release Coordinator GitHub deployment provider is on for ${moduleConfig.host}`,
+            `Release Coordinator GitHub deployment provider is on for ${
+              moduleConfig.host
+            }; rollbacks ${
+              moduleConfig.rollback
+                ? `dispatch the workflow ${moduleConfig.rollback.workflow}`
+                : 'create GitHub deployments (no releaseCoordinator.github.rollback.workflow)'
+            }`,
           );
         } else {
           logger.info(

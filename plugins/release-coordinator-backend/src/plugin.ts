@@ -28,6 +28,12 @@ import { CostService } from './costs/CostService';
 import { DatabaseWebhookDeliveryStore } from './webhooks/DatabaseWebhookDeliveryStore';
 import { WebhookService } from './webhooks/WebhookService';
 import { WebhookEvidenceRecorder } from './releases/WebhookEvidenceRecorder';
+import { readRollbackSettings } from './rollbacks/config';
+import { DatabaseRollbackStore } from './rollbacks/DatabaseRollbackStore';
+import { RollbackEvents } from './rollbacks/RollbackEvents';
+import { RollbackService } from './rollbacks/RollbackService';
+import { AutomatedRollbackTrigger } from './rollbacks/automation/AutomatedRollbackTrigger';
+import { readAutomatedRollbackSettings } from './rollbacks/automation/config';
 
 /**
  * The Release Coordinator backend plugin: releases, approvals, deployments,
@@ -72,6 +78,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
         notifications: notificationService,
+        lifecycle: coreServices.lifecycle,
       },
       async init({
         config,
@@ -88,12 +95,18 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         catalog,
         signals,
         notifications,
+        lifecycle,
       }) {
         permissionsRegistry.addPermissions(releaseCoordinatorPermissions);
 
         // Read first: bad config fails the start with the key named.
         const releaseSettings = readReleaseReadinessSettings(config);
         const doraReportYear = readDoraReportYear(config);
+        const rollbackSettings = readRollbackSettings(config);
+        const automatedRollbackSettings = readAutomatedRollbackSettings(
+          config,
+          releaseSettings.environments,
+        );
         const store = await DatabaseReleaseStore.create({ database });
         const releases = new ReleaseService({
           store,
@@ -115,10 +128,45 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           signals,
           logger,
         });
+        // Rollbacks run through the deployment providers and follow the
+        // status of the deployments they start. `rollbacks` is what the
+        // automated-rollback trigger calls.
+        const rollbackStore = await DatabaseRollbackStore.create({ database });
+        const rollbacks = new RollbackService({
+          store: rollbackStore,
+          releases: store,
+          catalog,
+          auth,
+          deploymentProviders: providers.deploymentProviders,
+          environments: releaseSettings.environments.map(e => e.name),
+          settings: rollbackSettings,
+          events: new RollbackEvents({
+            auditor,
+            auditTrail: store,
+            signals,
+            notifications,
+            logger,
+          }),
+          logger,
+        });
+        deployments.addChangeListener(rollbacks.onDeploymentsChanged);
+        // Critical incidents right after a deploy roll it back (SPEC §5),
+        // in the background; shutdown waits for the rollbacks it started.
+        const automatedRollbacks = new AutomatedRollbackTrigger({
+          rollbacks,
+          rollbackStore,
+          incidents: deploymentStore,
+          settings: automatedRollbackSettings,
+          logger,
+        });
+        deployments.addIncidentListener(automatedRollbacks.onIncidentsChanged);
+        lifecycle.addShutdownHook(() => automatedRollbacks.idle());
         const costs = new CostService({
           store: await DatabaseCostStore.create({ database }),
           catalog,
           auth,
+          signals,
+          logger,
         });
         // One scheduled pull task per provider; reads its schedule first, so
         // bad config fails the start.
@@ -171,6 +219,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
             metrics,
             webhooks,
             costs,
+            rollbacks,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

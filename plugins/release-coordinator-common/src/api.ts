@@ -9,9 +9,11 @@ import {
   ChecklistItem,
   ChecklistItemStatus,
   Deployment,
+  DeploymentCommit,
   PipelineStage,
   Release,
   ReleasePlan,
+  Rollback,
 } from './types';
 
 /** Status of one pipeline stage on the Release readiness tab. */
@@ -156,4 +158,65 @@ export interface EnvironmentsResponse {
   items: EnvironmentSummary[];
   /** Sync state of every provider that serves this entity. */
   sync: ProviderSyncState[];
+}
+
+/**
+ * `POST /entities/:kind/:namespace/:name/rollbacks` body; the request also
+ * carries an `Idempotency-Key` header (required, 1-200 printable ASCII).
+ */
+export interface CreateRollbackRequest {
+  environment: string;
+  /**
+   * An earlier succeeded deployment of the entity in the environment; when
+   * absent the backend resolves the default target (SPEC §5).
+   */
+  targetDeploymentId?: string;
+  /** Why; required, shown in the history and the audit trail. */
+  reason: string;
+  /**
+   * Must be true when the rollback crosses a release with database
+   * migrations; otherwise the request gets a 409 naming them.
+   */
+  confirmMigrationRollback?: boolean;
+}
+
+/** `POST .../rollbacks` (202) and `GET /rollbacks/:id` response. */
+export interface RollbackResponse {
+  rollback: Rollback;
+}
+
+/** A release between the target and the current version that migrated the database. */
+export interface RollbackMigration {
+  releaseId: string;
+  version: string;
+  /** The deployment that shipped it. */
+  deploymentId: string;
+  /** The release plan's notes, which describe the migration when given. */
+  notes?: string;
+}
+
+/**
+ * `GET /entities/:kind/:namespace/:name/rollbacks/plan?environment=&targetDeploymentId=`:
+ * what a rollback of the environment would do, for the Rollback dialog.
+ */
+export interface RollbackPlan {
+  environment: string;
+  /** What runs now (latest succeeded deployment), if anything. */
+  current?: Deployment;
+  /** The requested target, or the default one; absent when there is none. */
+  target?: Deployment;
+  /** Why there is no default target, when `target` is absent. */
+  noTargetReason?: string;
+  /** Earlier succeeded deployments the user may pick instead, newest first (at most 20). */
+  candidates: Deployment[];
+  /** Commits shipped after the target up to the current deployment, newest first. */
+  commitsUndone: DeploymentCommit[];
+  /** Releases with database migrations that the rollback crosses. */
+  migrations: RollbackMigration[];
+  /** The provider that would execute it (source of the current deployment). */
+  provider?: string;
+  /** Whether that provider can execute rollbacks. */
+  providerCanRollback: boolean;
+  /** The rollback that holds the environment's lock now, if any. */
+  active?: Rollback;
 }

@@ -1,4 +1,5 @@
 import {
+  entityCostsSignalChannel,
   entityDeploymentsSignalChannel,
   entityReleasesSignalChannel,
   releaseSignalChannel,
@@ -17,6 +18,9 @@ describe('signal channels', () => {
     );
     expect(entityDeploymentsSignalChannel('Component:Default/Payments')).toBe(
       'release-coordinator:deployments:component:default/payments',
+    );
+    expect(entityCostsSignalChannel('Component:Default/Payments')).toBe(
+      'release-coordinator:costs:component:default/payments',
     );
   });
 });

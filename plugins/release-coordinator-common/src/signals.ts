@@ -41,6 +41,18 @@ export function entityDeploymentsSignalChannel(entityRef: string): string {
 }
 
 /**
+ * The channel on which new or changed daily cost records of an entity
+ * (pushed to `POST /events/costs` or pulled by a cost provider) are
+ * announced; the Delivery metrics tab listens to it and reloads.
+ *
+ * @public
+ * @param entityRef - the entity ref; lower-cased as the backend stores it
+ */
+export function entityCostsSignalChannel(entityRef: string): string {
+  return `release-coordinator:costs:${entityRef.toLocaleLowerCase('en-US')}`;
+}
+
+/**
  * What changed a release, as named in a {@link ReleaseSignalMessage}.
  *
  * @public

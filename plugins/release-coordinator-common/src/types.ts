@@ -306,6 +306,100 @@ export interface Deployment {
   /** Id of the deployment this one rolled back (kind `rollback` only). */
   rollbackOf?: string;
   commits: DeploymentCommit[];
+  /**
+   * The rollback request that started this deployment, when it was started
+   * from Release Coordinator (kind `rollback` only): who asked and why.
+   */
+  rollbackRequest?: RollbackRequestSummary;
+}
+
+/**
+ * Who started a rollback from Release Coordinator, and why; shown on the
+ * rollback's row in the deployment history.
+ *
+ * @public
+ */
+export interface RollbackRequestSummary {
+  /** Id of the {@link Rollback}. */
+  id: string;
+  reason: string;
+  /** User entity ref, or {@link AUTOMATION_ACTOR} for automated rollbacks. */
+  initiator: string;
+  automated: boolean;
+  /** The incident that triggered an automated rollback. */
+  incidentId?: string;
+}
+
+/**
+ * The actor recorded for automated rollbacks.
+ *
+ * @public
+ */
+export const AUTOMATION_ACTOR = 'release-coordinator:automation';
+
+/**
+ * The states of a rollback request.
+ *
+ * `pending`: accepted, the provider is being asked; `running`: the provider
+ * started it and its deployment has not finished; `succeeded` / `failed`:
+ * done (a provider refusal is `failed` with its error); `dry-run`: an
+ * automated rollback in dry-run mode, which only notified.
+ * `pending` and `running` are active: they hold the entity's and
+ * environment's rollback lock.
+ *
+ * @public
+ */
+export const ROLLBACK_STATES = [
+  'pending',
+  'running',
+  'succeeded',
+  'failed',
+  'dry-run',
+] as const;
+
+/**
+ * The state of a rollback request.
+ *
+ * @public
+ */
+export type RollbackState = (typeof ROLLBACK_STATES)[number];
+
+/**
+ * A request to put an earlier version of an entity back into an
+ * environment, made by a user or by the automation, and its outcome.
+ *
+ * @public
+ */
+export interface Rollback {
+  id: string;
+  entityRef: string;
+  environment: string;
+  state: RollbackState;
+  /** The deployment that ran when the rollback was requested. */
+  fromDeploymentId?: string;
+  fromVersion?: string;
+  /** The earlier succeeded deployment whose version is put back. */
+  targetDeploymentId: string;
+  targetVersion: string;
+  reason: string;
+  /** User entity ref, or {@link AUTOMATION_ACTOR}. */
+  initiator: string;
+  automated: boolean;
+  /** The incident that triggered an automated rollback. */
+  incidentId?: string;
+  /** Id of the provider that executes it (the source of the deployments). */
+  provider: string;
+  /** The deployment of kind `rollback` recorded once the provider started it. */
+  deploymentId?: string;
+  /** Link to the provider's run. */
+  url?: string;
+  /** The provider's error when it failed. */
+  error?: string;
+  /** Whether the user confirmed rolling back across database migrations. */
+  confirmedMigrationRollback: boolean;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string;
 }
 
 /**

@@ -70,7 +70,7 @@ export interface RollbackRequest {
   current?: Deployment;
   /** Why the rollback is done, as given by the user or the automation. */
   reason: string;
-  /** User entity ref, or `release-coordinator` for automated rollbacks. */
+  /** User entity ref, or `release-coordinator:automation` (AUTOMATION_ACTOR of -common) for automated rollbacks. */
   initiator: string;
   /** Key that makes retries of the same rollback safe at the provider. */
   idempotencyKey: string;

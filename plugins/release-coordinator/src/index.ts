@@ -18,12 +18,15 @@ export {
 } from './isReleaseCoordinatorAvailable';
 export { releaseCoordinatorApiRef, ReleaseCoordinatorClient } from './api';
 export type {
+  CreateRollbackOptions,
   GetEnvironmentsOptions,
   GetMetricsOptions,
   GetMetricsSeriesOptions,
+  GetRollbackPlanOptions,
   ListCostsOptions,
   ListDeploymentsOptions,
   ListIncidentsOptions,
   ListReleasesOptions,
+  ListRollbacksOptions,
   ReleaseCoordinatorApi,
 } from './api';

@@ -1,9 +1,6 @@
-import { ChildProcess, spawn } from 'child_process';
-import fs from 'fs';
-import net from 'net';
-import os from 'os';
-import path from 'path';
+import { AlertmanagerServer } from './alertmanagerServer';
 import { Portal } from './portal';
+import { waitFor } from './processes';
 
 /**
  * Debian's prometheus-alertmanager on loopback delivers real webhook
@@ -11,8 +8,6 @@ import { Portal } from './portal';
  * them as one incident of payments-api.
  */
 
-const ALERTMANAGER_PATH =
-  process.env.ALERTMANAGER_PATH || '/usr/bin/prometheus-alertmanager';
 const TOKEN = 'e2e-alertmanager-token';
 const ENTITY = 'component/default/payments-api';
 
@@ -27,50 +22,14 @@ interface Incident {
   resolvedAt?: string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      server.close(() => resolve(address.port));
-    });
-  });
-}
-
-async function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  describeFailure: () => string,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) {
-      return value;
-    }
-    await sleep(500);
-  }
-  throw new Error(`Timed out waiting for ${what}\n${describeFailure()}`);
-}
-
 describe('Alertmanager webhooks into the portal (real prometheus-alertmanager)', () => {
   let portal: Portal;
-  let alertmanager: ChildProcess | undefined;
-  let alertmanagerOutput = '';
-  let alertmanagerUrl = '';
-  let workDir = '';
+  let alertmanager: AlertmanagerServer | undefined;
 
   const logs = () =>
-    `--- alertmanager ---\n${alertmanagerOutput.slice(
+    `${alertmanager?.logs() ?? ''}\n--- backend ---\n${portal?.logs.slice(
       -4000,
-    )}\n--- backend ---\n${portal?.logs.slice(-4000)}`;
+    )}`;
 
   async function alertmanagerIncidents(): Promise<Incident[]> {
     const response = await fetch(
@@ -89,7 +48,7 @@ describe('Alertmanager webhooks into the portal (real prometheus-alertmanager)',
   }
 
   async function postAlert(alert: Record<string, unknown>): Promise<void> {
-    const response = await fetch(`${alertmanagerUrl}/api/v2/alerts`, {
+    const response = await fetch(`${alertmanager!.url}/api/v2/alerts`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([alert]),
@@ -104,11 +63,8 @@ describe('Alertmanager webhooks into the portal (real prometheus-alertmanager)',
   }
 
   beforeAll(async () => {
-    if (!fs.existsSync(ALERTMANAGER_PATH)) {
-      throw new Error(
-        `Alertmanager binary not found at ${ALERTMANAGER_PATH}: install Debian's prometheus-alertmanager (scripts/test.sh does) or set ALERTMANAGER_PATH`,
-      );
-    }
+    // A missing binary fails the suite before anything starts.
+    AlertmanagerServer.binary();
     portal = await Portal.create({
       extraEnv: {
         APP_CONFIG_releaseCoordinator_webhooks_alertmanager_token:
@@ -117,89 +73,19 @@ describe('Alertmanager webhooks into the portal (real prometheus-alertmanager)',
     });
     await portal.start();
 
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rc-e2e-alertmanager-'));
     const backendPort = new URL(portal.baseUrl).port;
-    const webhookUrl = `http://127.0.0.1:${backendPort}/api/release-coordinator/webhooks/alertmanager`;
-    // JSON is valid YAML: no YAML library needed.
-    const config = {
-      global: { resolve_timeout: '5m' },
-      route: {
-        receiver: 'release-coordinator',
-        group_by: ['alertname', 'service'],
-        group_wait: '1s',
-        group_interval: '1s',
-        repeat_interval: '1h',
-      },
-      receivers: [
-        {
-          name: 'release-coordinator',
-          webhook_configs: [
-            {
-              url: webhookUrl,
-              send_resolved: true,
-              http_config: {
-                authorization: { type: 'Bearer', credentials: TOKEN },
-              },
-            },
-          ],
-        },
-      ],
-    };
-    const configFile = path.join(workDir, 'alertmanager.yml');
-    fs.writeFileSync(configFile, JSON.stringify(config, null, 2));
-    fs.mkdirSync(path.join(workDir, 'data'));
-
-    const port = await freePort();
-    alertmanagerUrl = `http://127.0.0.1:${port}`;
-    alertmanagerOutput = '';
-    const child = spawn(
-      ALERTMANAGER_PATH,
-      [
-        `--config.file=${configFile}`,
-        `--storage.path=${path.join(workDir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        '--cluster.listen-address=',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', chunk => {
-      alertmanagerOutput += chunk.toString();
+    alertmanager = await AlertmanagerServer.start({
+      webhookUrl: `http://127.0.0.1:${backendPort}/api/release-coordinator/webhooks/alertmanager`,
+      token: TOKEN,
+      groupBy: ['alertname', 'service'],
+      repeatInterval: '1h',
     });
-    child.stderr?.on('data', chunk => {
-      alertmanagerOutput += chunk.toString();
-    });
-    alertmanager = child;
-
-    await waitFor(
-      'Alertmanager to be ready',
-      async () => {
-        if (child.exitCode !== null) {
-          throw new Error('exited');
-        }
-        const ready = await fetch(`${alertmanagerUrl}/-/ready`);
-        return ready.ok ? true : undefined;
-      },
-      logs,
-      30_000,
-    );
   });
 
   afterAll(async () => {
-    const child = alertmanager;
-    if (child && child.exitCode === null) {
-      const exited = new Promise(resolve => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      const timeout = sleep(10_000).then(() => 'timeout');
-      if ((await Promise.race([exited, timeout])) === 'timeout') {
-        child.kill('SIGKILL');
-        await exited;
-      }
-    }
+    await alertmanager?.stop();
     await portal?.stop();
     portal?.cleanup();
-    if (workDir) {
-      fs.rmSync(workDir, { recursive: true, force: true });
-    }
   });
 
   it('rejects a webhook with a wrong bearer token with 401', async () => {

@@ -169,8 +169,25 @@ export class Portal {
     this.process = undefined;
   }
 
-  /** Removes the data directory. */
+  /**
+   * Removes the data directory, keeping what the backend printed in
+   * test-results/e2e-logs/ for diagnosing failures (also in CI artefacts).
+   */
   cleanup(): void {
+    try {
+      const logDir = path.resolve(
+        // eslint-disable-next-line no-restricted-syntax
+        __dirname,
+        '../../../test-results/e2e-logs',
+      );
+      fs.mkdirSync(logDir, { recursive: true });
+      fs.writeFileSync(
+        path.join(logDir, `portal-${path.basename(this.dataDir)}.log`),
+        this.output,
+      );
+    } catch {
+      // Logs are a convenience; never fail a test over them.
+    }
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 

@@ -28,11 +28,30 @@ export interface ScriptedResponse {
   body: unknown;
 }
 
+/**
+ * A workflow file of the repository, as far as `workflow_dispatch` needs
+ * it: its `on.workflow_dispatch.inputs` (absent: no such trigger) and its
+ * `run-name`, with `${{ inputs.<name> }}` expressions.
+ */
+export interface WorkflowFixture {
+  id: number;
+  /** File name under `.github/workflows/`. */
+  file: string;
+  name: string;
+  dispatchInputs?: Record<string, { required?: boolean }>;
+  runName?: string;
+}
+
 interface Repo {
   deployments: GithubDeploymentFixture[];
   statuses: Map<number, GithubDeploymentStatusFixture[]>;
+  /** Runs per workflow file name. */
   runs: Map<string, GithubWorkflowRunFixture[]>;
   commits: GithubCommitFixture[];
+  workflows: WorkflowFixture[];
+  defaultBranch: string;
+  /** Head commit per branch (dispatched runs run on it). */
+  branches: Map<string, string>;
 }
 
 export type GithubUser = ReturnType<typeof githubUser>;
@@ -127,23 +146,29 @@ export function githubWorkflowRun(options: {
   createdAt: string;
   updatedAt: string;
   workflowFile?: string;
+  workflowId?: number;
+  name?: string;
+  displayTitle?: string;
+  event?: string;
+  headBranch?: string;
   actor?: string;
   commitTimestamp?: string;
 }) {
   const path = `.github/workflows/${options.workflowFile ?? 'deploy.yml'}`;
+  const workflowId = options.workflowId ?? 159038;
   return {
     id: options.id,
-    name: 'Deploy',
+    name: options.name ?? 'Deploy',
     node_id: 'MDEyOldvcmtmbG93IFJ1bjI2OTI4OQ==',
-    head_branch: 'main',
+    head_branch: options.headBranch ?? 'main',
     head_sha: options.headSha,
     path,
-    display_title: 'Deploy to production',
+    display_title: options.displayTitle ?? 'Deploy to production',
     run_number: options.id % 1000,
-    event: 'push',
+    event: options.event ?? 'push',
     status: options.status,
     conclusion: options.conclusion,
-    workflow_id: 159038,
+    workflow_id: workflowId,
     check_suite_id: 42,
     check_suite_node_id: 'MDEwOkNoZWNrU3VpdGU0Mg==',
     url: `https://api.github.com/repos/${options.repo}/actions/runs/${options.id}`,
@@ -157,7 +182,7 @@ export function githubWorkflowRun(options: {
     triggering_actor: githubUser(options.actor ?? 'octocat'),
     jobs_url: `https://api.github.com/repos/${options.repo}/actions/runs/${options.id}/jobs`,
     logs_url: `https://api.github.com/repos/${options.repo}/actions/runs/${options.id}/logs`,
-    workflow_url: `https://api.github.com/repos/${options.repo}/actions/workflows/159038`,
+    workflow_url: `https://api.github.com/repos/${options.repo}/actions/workflows/${workflowId}`,
     head_commit: {
       id: options.headSha,
       tree_id: 'd23f6eedb1e1b9610bbc754ddb5197bfe7271223',
@@ -220,6 +245,15 @@ export class FakeGithubServer {
   readonly requests: RecordedRequest[] = [];
   /** Most items per page, below GitHub's 100, to force `Link` pagination. */
   pageSize = 2;
+  /**
+   * How `POST …/dispatches` treats `return_run_details`: github.com returns
+   * the run (200); an older GitHub Enterprise Server ignores it (204) or
+   * rejects the unknown key (422).
+   */
+  returnRunDetails: 'supported' | 'ignored' | 'rejected' = 'supported';
+  /** Run listings that do not show a dispatched run yet (GitHub creates runs asynchronously). */
+  dispatchedRunHiddenForListings = 0;
+  readonly #hiddenRuns = new Map<number, number>();
   readonly #repos = new Map<string, Repo>();
   readonly #scripted: Array<{
     matches: (method: string, path: string) => boolean;
@@ -261,6 +295,9 @@ export class FakeGithubServer {
         statuses: new Map(),
         runs: new Map(),
         commits: [],
+        workflows: [],
+        defaultBranch: 'main',
+        branches: new Map([['main', 'f'.repeat(40)]]),
       };
       this.#repos.set(fullName, repo);
     }
@@ -307,6 +344,12 @@ export class FakeGithubServer {
         ...rateHeaders,
         ...response.headers,
       });
+      return;
+    }
+    const dispatched =
+      method === 'POST' ? this.#dispatch(url, rawBody) : undefined;
+    if (dispatched) {
+      this.#send(res, dispatched.status, dispatched.body, rateHeaders);
       return;
     }
     const created = method === 'POST' ? this.#create(url, rawBody) : undefined;
@@ -359,6 +402,125 @@ export class FakeGithubServer {
     this.#send(res, 200, body, headers);
   }
 
+  /** The repository's workflow by file name or numeric id. */
+  #workflow(repo: Repo, nameOrId: string): WorkflowFixture | undefined {
+    const name = decodeURIComponent(nameOrId);
+    return repo.workflows.find(w => w.file === name || String(w.id) === name);
+  }
+
+  /**
+   * `POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches`
+   * with GitHub's validation: unknown workflow 404; unknown ref, no
+   * `workflow_dispatch` trigger, unexpected or missing required inputs 422.
+   * Creates a queued run titled by the workflow's run-name; 204, or 200
+   * with the run's id when `return_run_details` is asked for.
+   */
+  #dispatch(
+    url: URL,
+    rawBody: string,
+  ): { status: number; body?: unknown } | undefined {
+    const match = url.pathname.match(
+      /^\/repos\/([^/]+\/[^/]+)\/actions\/workflows\/([^/]+)\/dispatches$/,
+    );
+    if (!match) {
+      return undefined;
+    }
+    const fullName = match[1];
+    const repo = this.#repos.get(fullName);
+    const workflow = repo && this.#workflow(repo, match[2]);
+    const docs =
+      'https://docs.github.com/rest/actions/workflows#create-a-workflow-dispatch-event';
+    const fail = (status: number, message: string) => ({
+      status,
+      body: { message, documentation_url: docs, status: String(status) },
+    });
+    if (!repo || !workflow) {
+      return fail(404, 'Not Found');
+    }
+    const body = JSON.parse(rawBody || '{}') as Record<string, unknown>;
+    const permitted = ['ref', 'inputs'];
+    if (this.returnRunDetails !== 'rejected') {
+      permitted.push('return_run_details');
+    }
+    const unknownKey = Object.keys(body).find(key => !permitted.includes(key));
+    if (unknownKey) {
+      return fail(
+        422,
+        `Invalid request.\n\n"${unknownKey}" is not a permitted key.`,
+      );
+    }
+    const ref = typeof body.ref === 'string' ? body.ref : '';
+    const headSha = repo.branches.get(ref.replace(/^refs\/heads\//, ''));
+    if (!headSha) {
+      return fail(422, `No ref found for: ${ref}`);
+    }
+    if (!workflow.dispatchInputs) {
+      return fail(422, "Workflow does not have 'workflow_dispatch' trigger");
+    }
+    const inputs = (body.inputs ?? {}) as Record<string, unknown>;
+    const declared = workflow.dispatchInputs;
+    const unexpected = Object.keys(inputs).filter(name => !(name in declared));
+    if (unexpected.length) {
+      return fail(
+        422,
+        `Unexpected inputs provided: ${JSON.stringify(unexpected)}`,
+      );
+    }
+    const missing = Object.entries(declared).find(
+      ([name, input]) => input.required && !inputs[name],
+    );
+    if (missing) {
+      return fail(422, `Required input '${missing[0]}' not provided`);
+    }
+    const displayTitle = workflow.runName
+      ? workflow.runName.replace(
+          /\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g,
+          (_, name: string) => String(inputs[name] ?? ''),
+        )
+      : workflow.name;
+    const id =
+      Math.max(30433642, ...[...repo.runs.values()].flat().map(run => run.id)) +
+      1;
+    const now = new Date().toISOString();
+    const run = githubWorkflowRun({
+      repo: fullName,
+      id,
+      headSha,
+      status: 'queued',
+      conclusion: null,
+      createdAt: now,
+      updatedAt: now,
+      workflowFile: workflow.file,
+      workflowId: workflow.id,
+      name: workflow.name,
+      displayTitle,
+      event: 'workflow_dispatch',
+      headBranch: ref.replace(/^refs\/heads\//, ''),
+      actor: 'release-bot',
+    });
+    repo.runs.set(workflow.file, [
+      ...(repo.runs.get(workflow.file) ?? []),
+      run,
+    ]);
+    if (this.dispatchedRunHiddenForListings > 0) {
+      this.#hiddenRuns.set(id, this.dispatchedRunHiddenForListings);
+    }
+    if (
+      body.return_run_details === true &&
+      this.returnRunDetails === 'supported'
+    ) {
+      return {
+        status: 200,
+        body: {
+          workflow_run_id: id,
+          run_url: run.url,
+          html_url: run.html_url,
+        },
+      };
+    }
+    return { status: 204 };
+  }
+
   /** `POST /repos/{owner}/{repo}/deployments` → 201 with the new deployment. */
   #create(url: URL, rawBody: string) {
     const match = url.pathname.match(/^\/repos\/([^/]+\/[^/]+)\/deployments$/);
@@ -393,6 +555,25 @@ export class FakeGithubServer {
   #route(method: string, url: URL): RouteResult {
     if (method !== 'GET') {
       return undefined;
+    }
+    const repoMatch = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)$/);
+    const ofRepo =
+      repoMatch && this.#repos.get(`${repoMatch[1]}/${repoMatch[2]}`);
+    if (repoMatch && ofRepo) {
+      const fullName = `${repoMatch[1]}/${repoMatch[2]}`;
+      return {
+        body: {
+          id: 1296269,
+          node_id: 'MDEwOlJlcG9zaXRvcnkxMjk2MjY5',
+          name: repoMatch[2],
+          full_name: fullName,
+          owner: githubUser(repoMatch[1]),
+          private: false,
+          html_url: `https://github.com/${fullName}`,
+          url: `https://api.github.com/repos/${fullName}`,
+          default_branch: ofRepo.defaultBranch,
+        },
+      };
     }
     const match = url.pathname.match(/^\/repos\/([^/]+)\/([^/]+)\/(.+)$/);
     if (!match) {
@@ -442,11 +623,14 @@ export class FakeGithubServer {
       [
         /^actions\/workflows\/([^/]+)\/runs$/,
         m => {
-          const runs = repo.runs.get(decodeURIComponent(m[1]));
+          const workflow = this.#workflow(repo, m[1]);
+          const runs =
+            repo.runs.get(workflow?.file ?? decodeURIComponent(m[1])) ??
+            (workflow ? [] : undefined);
           return (
             runs && {
               paginate: {
-                items: [...runs].sort((a, b) => b.id - a.id),
+                items: this.#listedRuns(runs, url.searchParams),
                 wrap: items => ({
                   total_count: runs.length,
                   workflow_runs: items,
@@ -517,12 +701,40 @@ export class FakeGithubServer {
     return undefined;
   }
 
+  /**
+   * Runs as a listing shows them: newest first, filtered by `event` and
+   * `created` (`>=<ISO time>`), without dispatched runs still hidden.
+   */
+  #listedRuns(runs: GithubWorkflowRunFixture[], query: URLSearchParams) {
+    const event = query.get('event');
+    const createdFrom = query.get('created')?.match(/^>=(.+)$/)?.[1];
+    return runs
+      .filter(run => {
+        const hidden = this.#hiddenRuns.get(run.id) ?? 0;
+        if (hidden > 0) {
+          this.#hiddenRuns.set(run.id, hidden - 1);
+          return false;
+        }
+        return (
+          (!event || run.event === event) &&
+          (!createdFrom ||
+            Date.parse(run.created_at) >= Date.parse(createdFrom))
+        );
+      })
+      .sort((a, b) => b.id - a.id);
+  }
+
   #send(
     res: ServerResponse,
     status: number,
     body: unknown,
     headers: Record<string, string>,
   ) {
+    if (status === 204) {
+      res.writeHead(status, headers);
+      res.end();
+      return;
+    }
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
       ...headers,

@@ -34,7 +34,11 @@ export const payments = component('payments', {
 /** The module's pieces pointed at the fake server through `integrations.github`. */
 export function githubProviderFor(
   server: FakeGithubServer,
-  options: { token?: string; releaseCoordinator?: object } = {},
+  options: {
+    token?: string;
+    releaseCoordinator?: object;
+    logger?: ReturnType<typeof mockServices.logger.mock>;
+  } = {},
 ): {
   provider: GithubDeploymentProvider;
   clients: GithubClientFactory;
@@ -56,7 +60,7 @@ export function githubProviderFor(
       releaseCoordinator: options.releaseCoordinator,
     }),
   });
-  const logger = mockServices.logger.mock();
+  const logger = options.logger ?? mockServices.logger.mock();
   const clients = GithubClientFactory.fromConfig(rootConfig, {
     logger,
     // One "second" of Retry-After is 1 ms here, so the tests stay fast.
@@ -64,7 +68,13 @@ export function githubProviderFor(
   });
   const config = readGithubModuleConfig(rootConfig);
   return {
-    provider: new GithubDeploymentProvider({ clients, config, logger }),
+    provider: new GithubDeploymentProvider({
+      clients,
+      config,
+      logger,
+      // Dispatched runs are looked for three times, 1 ms apart.
+      runDiscovery: { attempts: 3, intervalMs: 1 },
+    }),
     clients,
     config,
   };

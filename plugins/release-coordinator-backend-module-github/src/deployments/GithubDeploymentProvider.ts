@@ -27,12 +27,25 @@ import { GITHUB_SOURCE, hasStorableEnvironment } from './deploymentInputs';
 import { deployWorkflowsOf, readProjectSlug } from './entityRepository';
 import { GithubHistoryReader, PulledItem } from './GithubHistoryReader';
 import { rollbackWithGithubDeployment } from './rollback';
+import {
+  DEFAULT_RUN_DISCOVERY,
+  rollbackWithWorkflowDispatch,
+  RunDiscoveryPolicy,
+} from './rollbackWorkflow';
 
 /** Options of {@link GithubDeploymentProvider}. */
 export interface GithubDeploymentProviderOptions {
   clients: GithubClientFactory;
   config: GithubModuleConfig;
   logger: LoggerService;
+  /** How long to look for a dispatched rollback run GitHub gave no id for. */
+  runDiscovery?: RunDiscoveryPolicy;
+}
+
+/** One stream of history read by a pull, with its own cursor. */
+interface PullStream {
+  key: string;
+  read(stream: StreamCursor): Promise<PulledItem[]>;
 }
 
 function isOpen(status: DeploymentStatus) {
@@ -54,10 +67,14 @@ export class GithubDeploymentProvider implements DeploymentProvider {
   readonly #clients: GithubClientFactory;
   readonly #config: GithubModuleConfig;
   readonly #reader: GithubHistoryReader;
+  readonly #logger: LoggerService;
+  readonly #runDiscovery: RunDiscoveryPolicy;
 
   constructor(options: GithubDeploymentProviderOptions) {
     this.#clients = options.clients;
     this.#config = options.config;
+    this.#logger = options.logger;
+    this.#runDiscovery = options.runDiscovery ?? DEFAULT_RUN_DISCOVERY;
     this.#reader = new GithubHistoryReader(options);
   }
 
@@ -94,10 +111,7 @@ export class GithubDeploymentProvider implements DeploymentProvider {
     const next: GithubPullCursor = { version: 1, streams: {} };
     const deployments: DeploymentInput[] = [];
 
-    const streams: Array<{
-      key: string;
-      read(stream: StreamCursor): Promise<PulledItem[]>;
-    }> =
+    const streams: PullStream[] =
       workflows.length > 0
         ? workflows.map(workflow => ({
             key: `workflow:${workflow.workflow}`,
@@ -110,6 +124,20 @@ export class GithubDeploymentProvider implements DeploymentProvider {
               read: stream => this.#reader.readDeployments(context, stream),
             },
           ];
+    // Dispatched rollbacks update the deployments of kind `rollback` the
+    // backend recorded for them (a deploy workflow that is also the
+    // rollback workflow reports them already).
+    const rollbackWorkflow = this.#config.rollback?.workflow;
+    if (
+      rollbackWorkflow &&
+      !workflows.some(workflow => workflow.workflow === rollbackWorkflow)
+    ) {
+      streams.push({
+        key: `rollback:${rollbackWorkflow}`,
+        read: stream =>
+          this.#reader.readRollbackRuns(context, rollbackWorkflow, stream),
+      });
+    }
 
     for (const { key, read } of streams) {
       const stream = cursor.streams[key] ?? emptyStreamCursor();
@@ -134,9 +162,10 @@ export class GithubDeploymentProvider implements DeploymentProvider {
   }
 
   /**
-   * Rolls back by creating a GitHub deployment of the target's commit (see
-   * `rollbackWithGithubDeployment`). Targets from workflow runs are refused
-   * with a ConflictError: dispatching a rollback workflow is not supported.
+   * Rolls back by dispatching the configured rollback workflow (see
+   * `rollbackWithWorkflowDispatch`) or, without one, by creating a GitHub
+   * deployment of the target's commit (see `rollbackWithGithubDeployment`),
+   * which refuses targets from workflow runs.
    */
   async rollback(request: RollbackRequest): Promise<RollbackExecution> {
     const slug = readProjectSlug(request.entity);
@@ -152,6 +181,17 @@ export class GithubDeploymentProvider implements DeploymentProvider {
       ...slug,
       signal: request.signal,
     });
+    const workflow = this.#config.rollback;
+    if (workflow) {
+      return rollbackWithWorkflowDispatch({
+        octokit,
+        ...slug,
+        workflow,
+        request,
+        discovery: this.#runDiscovery,
+        logger: this.#logger,
+      });
+    }
     return rollbackWithGithubDeployment({ octokit, ...slug, request });
   }
 

@@ -8,6 +8,10 @@ import { httpStatusOf } from '../client/httpStatus';
 import { GithubDeployWorkflow, GithubModuleConfig } from '../config';
 import { StreamCursor } from './cursor';
 import {
+  deploymentInputFromRollbackRun,
+  parseRollbackRunTitle,
+} from './rollbackRuns';
+import {
   deploymentInputFromGithubDeployment,
   deploymentInputFromWorkflowRun,
   GithubDeploymentLike,
@@ -63,6 +67,11 @@ async function ignoreNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
     }
     throw error;
   }
+}
+
+/** A workflow file name as is, a numeric workflow id as a number. */
+export function workflowIdParameter(workflow: string): string | number {
+  return /^\d+$/.test(workflow) ? Number(workflow) : workflow;
 }
 
 /**
@@ -132,13 +141,73 @@ export class GithubHistoryReader {
     return items;
   }
 
-  /** New runs of a deploy workflow since the cursor plus the unfinished ones. */
+  /**
+   * New runs of a deploy workflow since the cursor plus the unfinished ones.
+   * Runs that describe themselves as rollbacks (the rollback workflow may
+   * be the deploy workflow) are rollbacks of the entity they name.
+   */
   async readWorkflowRuns(
     context: RepoContext,
     workflow: GithubDeployWorkflow,
     stream: StreamCursor,
   ): Promise<PulledItem[]> {
-    const { octokit, owner, repo, entityRef } = context;
+    const { entityRef } = context;
+    // A workflow configured for every repository need not exist in each.
+    const runs = await this.#readRuns(context, stream, {
+      workflow: workflow.workflow,
+      missingIsEmpty: !workflow.entity && !workflow.repository,
+    });
+    return runs.flatMap(run => {
+      if (parseRollbackRunTitle(run.display_title)) {
+        return this.#rollbackItems(entityRef, run);
+      }
+      return [
+        {
+          id: run.id,
+          input: deploymentInputFromWorkflowRun({
+            entityRef,
+            environment: workflow.environment,
+            run,
+          }),
+          commits: async (base: string | undefined) =>
+            base
+              ? this.#compare(context, base, run.head_sha)
+              : headCommitOf(run),
+        },
+      ];
+    });
+  }
+
+  /**
+   * New dispatched runs of the rollback workflow since the cursor plus the
+   * unfinished ones, as rollbacks of the entity (runs for other entities of
+   * the repository are left out). A repository without the workflow has no
+   * rollback runs.
+   */
+  async readRollbackRuns(
+    context: RepoContext,
+    workflow: string,
+    stream: StreamCursor,
+  ): Promise<PulledItem[]> {
+    const runs = await this.#readRuns(context, stream, {
+      workflow,
+      event: 'workflow_dispatch',
+      missingIsEmpty: true,
+    });
+    return runs.flatMap(run => this.#rollbackItems(context.entityRef, run));
+  }
+
+  #rollbackItems(entityRef: string, run: GithubWorkflowRunLike): PulledItem[] {
+    const input = deploymentInputFromRollbackRun({ entityRef, run });
+    return input ? [{ id: run.id, input, commits: async () => undefined }] : [];
+  }
+
+  async #readRuns(
+    context: RepoContext,
+    stream: StreamCursor,
+    options: { workflow: string; event?: string; missingIsEmpty: boolean },
+  ): Promise<GithubWorkflowRunLike[]> {
+    const { octokit, owner, repo } = context;
     let found: GithubWorkflowRunLike[];
     try {
       found = await this.#collectNewest<GithubWorkflowRunLike>(
@@ -147,21 +216,15 @@ export class GithubHistoryReader {
           {
             owner,
             repo,
-            workflow_id: /^\d+$/.test(workflow.workflow)
-              ? Number(workflow.workflow)
-              : workflow.workflow,
+            workflow_id: workflowIdParameter(options.workflow),
+            ...(options.event && { event: options.event }),
             per_page: 100,
           },
         ),
         stream,
       );
     } catch (error) {
-      // A workflow configured for every repository need not exist in each.
-      if (
-        httpStatusOf(error) === 404 &&
-        !workflow.entity &&
-        !workflow.repository
-      ) {
+      if (httpStatusOf(error) === 404 && options.missingIsEmpty) {
         return [];
       }
       throw error;
@@ -176,16 +239,7 @@ export class GithubHistoryReader {
           )
         )?.data,
     );
-    return found.map(run => ({
-      id: run.id,
-      input: deploymentInputFromWorkflowRun({
-        entityRef,
-        environment: workflow.environment,
-        run,
-      }),
-      commits: async base =>
-        base ? this.#compare(context, base, run.head_sha) : headCommitOf(run),
-    }));
+    return found;
   }
 
   /**

@@ -34,6 +34,8 @@ export interface GithubWorkflowRunLike {
   updated_at: string;
   run_started_at?: string;
   html_url: string;
+  /** The run's title (`run-name`), which rollback runs use to describe themselves. */
+  display_title?: string | null;
   actor?: { login: string } | null;
   triggering_actor?: { login: string } | null;
   head_commit?: { id: string; timestamp: string } | null;

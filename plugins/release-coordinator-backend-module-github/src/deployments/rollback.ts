@@ -39,7 +39,7 @@ export async function rollbackWithGithubDeployment(options: {
       /^run-\d+$/.test(target.externalId)
     ) {
       throw new ConflictError(
-        `${target.externalId} was deployed by a GitHub Actions workflow run; rolling back through workflow_dispatch is not supported by the github module yet`,
+        `${target.externalId} was deployed by a GitHub Actions workflow run; GitHub can roll it back only through a rollback workflow: set releaseCoordinator.github.rollback.workflow`,
       );
     }
     throw new InputError(

@@ -337,6 +337,35 @@ describe('GithubWebhookHandler', () => {
     expect(other.deployments).toEqual([]);
   });
 
+  it('turns runs of the rollback workflow into the rollback of the entity they name', async () => {
+    const handler = handlerWith({ rollback: { workflow: 'rollback.yml' } });
+    const payload = workflowRunPayload('completed', 'rollback.yml');
+    payload.workflow_run.event = 'workflow_dispatch';
+    payload.workflow_run.display_title =
+      'Rollback component:default/hello-api in production to v1.4.0 [key-7]';
+    const result = await handler.handle(delivery('workflow_run', payload));
+    expect(result.deployments).toEqual([
+      {
+        entityRef: 'component:default/hello-api',
+        environment: 'production',
+        source: 'github',
+        externalId: 'run-30433642',
+        version: 'v1.4.0',
+        kind: 'rollback',
+        status: 'succeeded',
+        startedAt: '2020-01-22T19:33:08Z',
+        finishedAt: '2020-01-22T19:33:10Z',
+        url: `https://github.com/${REPO}/actions/runs/30433642`,
+      },
+    ]);
+
+    // A run of the workflow that is not a rollback gives nothing.
+    const plain = await handler.handle(
+      delivery('workflow_run', workflowRunPayload('completed', 'rollback.yml')),
+    );
+    expect(plain.deployments).toEqual([]);
+  });
+
   it('takes no Deployments for entities that deploy with a configured workflow', async () => {
     const handler = handlerWith({
       workflows: [

@@ -28,6 +28,10 @@ import {
 } from '../deployments/deploymentInputs';
 import { GithubDeploymentStatusLike } from '../deployments/statusMapping';
 import { configuredWorkflowsFor } from '../deployments/entityRepository';
+import {
+  deploymentInputFromRollbackRun,
+  parseRollbackRunTitle,
+} from '../deployments/rollbackRuns';
 import { verifyGithubSignature } from './signature';
 
 /** Options of {@link GithubWebhookHandler}. */
@@ -215,6 +219,18 @@ export class GithubWebhookHandler implements WebhookHandler {
     const workflowId = String(run.workflow_id ?? workflow.id ?? '');
     const names = new Set([fileName, workflowId].filter(Boolean));
 
+    // A run of the rollback workflow updates the rollback it executes.
+    const rollbackWorkflow = this.#config.rollback?.workflow;
+    if (
+      rollbackWorkflow &&
+      names.has(rollbackWorkflow) &&
+      parseRollbackRunTitle(run.display_title)
+    ) {
+      return entityRefs.flatMap(
+        entityRef => deploymentInputFromRollbackRun({ entityRef, run }) ?? [],
+      );
+    }
+
     const annotated = new Set(
       fileName
         ? (
@@ -238,6 +254,12 @@ export class GithubWebhookHandler implements WebhookHandler {
       );
       if (environments.size === 0 && annotated.has(lower(entityRef))) {
         environments.add(DEFAULT_WORKFLOW_ENVIRONMENT);
+      }
+      if (environments.size > 0 && parseRollbackRunTitle(run.display_title)) {
+        // The deploy workflow doubles as the rollback workflow.
+        const rollback = deploymentInputFromRollbackRun({ entityRef, run });
+        deployments.push(...(rollback ? [rollback] : []));
+        continue;
       }
       for (const environment of environments) {
         deployments.push(

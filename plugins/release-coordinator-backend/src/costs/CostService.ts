@@ -1,9 +1,11 @@
-import { AuthService } from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { SignalsService } from '@backstage/plugin-signals-node';
 import {
   CostRecord,
   CostRecordInput,
+  entityCostsSignalChannel,
   EventItemResult,
 } from '@release-coordinator/backstage-plugin-common';
 import {
@@ -29,15 +31,22 @@ export class CostService {
   private readonly store: CostStore;
   private readonly catalog: CatalogService;
   private readonly auth: AuthService;
+  private readonly signals?: SignalsService;
+  private readonly logger?: LoggerService;
 
   constructor(options: {
     store: CostStore;
     catalog: CatalogService;
     auth: AuthService;
+    /** Announces changed cost so open Delivery metrics tabs reload. */
+    signals?: SignalsService;
+    logger?: LoggerService;
   }) {
     this.store = options.store;
     this.catalog = options.catalog;
     this.auth = options.auth;
+    this.signals = options.signals;
+    this.logger = options.logger;
   }
 
   /** Checks the fields of cost records; throws a 400 naming each bad one. */
@@ -65,7 +74,36 @@ export class CostService {
       rejectBatch(valid.length, problems);
     }
     const statuses = await this.store.upsertCosts(valid);
+    await this.announceChanges(
+      valid.filter((_, index) => statuses[index] !== 'unchanged'),
+    );
     return toResults(statuses.map(status => ({ status })));
+  }
+
+  /**
+   * Tells open Delivery metrics tabs of the entities whose cost was created
+   * or changed to reload; a pull that only repeats stored amounts is silent.
+   */
+  private async announceChanges(
+    changed: Array<{ entityRef: string }>,
+  ): Promise<void> {
+    if (!this.signals) {
+      return;
+    }
+    for (const entityRef of new Set(changed.map(item => item.entityRef))) {
+      try {
+        await this.signals.publish({
+          recipients: { type: 'broadcast' },
+          channel: entityCostsSignalChannel(entityRef),
+          message: { entityRef },
+        });
+      } catch (error) {
+        // The cost is stored; a missed signal only delays a reload.
+        this.logger?.warn(
+          `Could not signal the cost change of ${entityRef}: ${error}`,
+        );
+      }
+    }
   }
 
   /** Daily records of the entities over the UTC days [from, to). */

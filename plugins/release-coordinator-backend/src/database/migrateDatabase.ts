@@ -14,6 +14,50 @@ const migrationsDir = resolvePackagePath(
 // lock table); a later call runs `latest` again, which is a cheap no-op.
 const migrationRuns = new WeakMap<Knex, Promise<void>>();
 
+/** How long a replica waits for another replica's migration run. */
+const MIGRATION_LOCK_ATTEMPTS = 60;
+const MIGRATION_LOCK_DELAY_MS = 500;
+
+/**
+ * Whether the error says another process is migrating the same database
+ * right now: knex's lock is held, or two replicas raced to create knex's
+ * own tables.
+ */
+export function isConcurrentMigrationError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    /Migration table is already locked/i.test(message) ||
+    /knex_migrations(_lock)?.*already exists/i.test(message) ||
+    /duplicate key value violates unique constraint "pg_type_typname_nsp_index"/i.test(
+      message,
+    )
+  );
+}
+
+/**
+ * Runs `migrate.latest`, waiting while another replica holds the migration
+ * lock (replicas starting together on one PostgreSQL), then runs it again,
+ * which is a no-op once the other replica has finished.
+ */
+export async function migrateWithRetry(
+  client: Knex,
+  options: { attempts?: number; delayMs?: number } = {},
+): Promise<void> {
+  const attempts = options.attempts ?? MIGRATION_LOCK_ATTEMPTS;
+  const delayMs = options.delayMs ?? MIGRATION_LOCK_DELAY_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.migrate.latest({ directory: migrationsDir });
+      return;
+    } catch (error) {
+      if (!isConcurrentMigrationError(error) || attempt >= attempts) {
+        throw error;
+      }
+      await new Promise(resolve => setTimeout(resolve, delayMs));
+    }
+  }
+}
+
 /**
  * The plugin's knex client, migrated to the latest schema unless the backend
  * (or the caller) skips migrations. Used by every store's `create`.
@@ -29,9 +73,7 @@ export async function getMigratedClient(options: {
   }
   let run = migrationRuns.get(client);
   if (!run) {
-    run = client.migrate
-      .latest({ directory: migrationsDir })
-      .then(() => undefined);
+    run = migrateWithRetry(client);
     migrationRuns.set(client, run);
     const forget = () => migrationRuns.delete(client);
     run.then(forget, forget);

@@ -112,6 +112,79 @@ describe('migrations', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    '20261126140000_rollbacks.js enforces one key, one lock and one automated rollback, %p',
+    async (databaseId: TestDatabaseId) => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const row = (overrides: Record<string, unknown>) => ({
+        id: 'r1',
+        entity_ref: 'component:default/payments',
+        environment: 'production',
+        state: 'pending',
+        target_deployment_id: 'd1',
+        target_version: '1.0.0',
+        reason: 'errors',
+        initiator: 'user:default/alice',
+        automated: false,
+        provider: 'github',
+        confirmed_migration_rollback: false,
+        idempotency_key: 'k1',
+        request_fingerprint: 'f',
+        active_lock: 'component:default/payments|production',
+        created_at: '2026-11-26T09:00:00.000Z',
+        updated_at: '2026-11-26T09:00:00.000Z',
+        ...overrides,
+      });
+      const refused = async (values: Record<string, unknown>) => {
+        try {
+          await knex('rollbacks').insert(values);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      await knex('rollbacks').insert(row({}));
+      // Same key for the entity.
+      expect(await refused(row({ id: 'r2', active_lock: null }))).toBe(true);
+      // Same lock.
+      expect(await refused(row({ id: 'r3', idempotency_key: 'k3' }))).toBe(
+        true,
+      );
+      // Finished rollbacks hold no lock: NULLs never collide.
+      await knex('rollbacks').insert([
+        row({ id: 'r4', idempotency_key: 'k4', active_lock: null }),
+        row({ id: 'r5', idempotency_key: 'k5', active_lock: null }),
+      ]);
+      await knex('rollbacks').insert(
+        row({
+          id: 'r6',
+          idempotency_key: 'k6',
+          active_lock: null,
+          automated: true,
+          automated_for_deployment_id: 'd9',
+        }),
+      );
+      expect(
+        await refused(
+          row({
+            id: 'r7',
+            idempotency_key: 'k7',
+            active_lock: null,
+            automated: true,
+            automated_for_deployment_id: 'd9',
+          }),
+        ),
+      ).toBe(true);
+      expect((await knex('rollbacks').orderBy('id')).map(r => r.id)).toEqual([
+        'r1',
+        'r4',
+        'r5',
+        'r6',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'every migration steps up and down in order, %p',
     async (databaseId: TestDatabaseId) => {
       const knex = await databases.init(databaseId);

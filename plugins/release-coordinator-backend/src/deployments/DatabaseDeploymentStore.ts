@@ -6,6 +6,7 @@ import {
   Incident,
   ListResponse,
   ProviderSyncState,
+  RollbackRequestSummary,
 } from '@release-coordinator/backstage-plugin-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
@@ -33,6 +34,179 @@ import {
 import { SyncStateTable } from './SyncStateTable';
 import { deploymentMerge, incidentMerge } from './upsertRules';
 import { chunks, upsertByExternalId } from './upsertByExternalId';
+
+/**
+ * `deployments.commit_times` of a report's commits: their committedAt as
+ * epoch milliseconds joined by commas, one per sha (the last report of a
+ * sha, as the commit rows of a new deployment are); null without commits.
+ */
+function commitTimesOf(commits: DeploymentUpsert['commits']): string | null {
+  const bySha = new Map<string, number>();
+  for (const commit of commits) {
+    bySha.set(commit.sha, Date.parse(commit.committedAt));
+  }
+  return bySha.size === 0 ? null : [...bySha.values()].join(',');
+}
+
+/**
+ * Recomputes `deployments.commit_times` of the given deployments from their
+ * `deployment_commits` rows (the format of the migration that introduced the
+ * column, 20261126150000_metrics_performance.js).
+ */
+async function refreshCommitTimes(
+  tx: Knex.Transaction,
+  ids: string[],
+): Promise<void> {
+  const client = tx.client.config.client;
+  const postgres =
+    client === 'pg' || client === 'postgres' || client === 'postgresql';
+  for (const chunk of chunks([...ids].sort())) {
+    const placeholders = chunk.map(() => '?').join(', ');
+    if (postgres) {
+      await tx.raw(
+        `UPDATE deployments SET commit_times = c.times
+         FROM (
+           SELECT deployment_id,
+             string_agg(((extract(epoch FROM committed_at) * 1000)::bigint)::text, ',') AS times
+           FROM deployment_commits WHERE deployment_id IN (${placeholders})
+           GROUP BY deployment_id
+         ) c
+         WHERE deployments.id = c.deployment_id`,
+        chunk,
+      );
+    } else {
+      await tx.raw(
+        `UPDATE deployments SET commit_times = (
+           SELECT group_concat(
+             CAST(round((julianday(c.committed_at) - 2440587.5) * 86400000) AS INTEGER), ',')
+           FROM deployment_commits c WHERE c.deployment_id = deployments.id
+         )
+         WHERE id IN (${placeholders})`,
+        chunk,
+      );
+    }
+  }
+}
+
+/**
+ * The deployment upsert of {@link DatabaseDeploymentStore.upsertDeployments}
+ * inside the caller's transaction, so that other stores can record a
+ * deployment together with their own rows (a rollback and its deployment).
+ */
+export async function upsertDeploymentsInTransaction(
+  tx: Knex.Transaction,
+  items: DeploymentUpsert[],
+  timestamp: string,
+): Promise<UpsertOutcome[]> {
+  const outcomes = await upsertByExternalId({
+    tx,
+    table: 'deployments',
+    items,
+    toRow: (item): DeploymentRow & { commit_times: string | null } => ({
+      id: randomUUID(),
+      entity_ref: item.entityRef,
+      environment: item.environment,
+      source: item.source,
+      external_id: item.externalId,
+      version: item.version,
+      commit_sha: item.commitSha ?? null,
+      kind: item.kind,
+      status: item.status,
+      started_at: item.startedAt ?? null,
+      finished_at: item.finishedAt ?? null,
+      sort_at: item.startedAt ?? item.finishedAt ?? timestamp,
+      initiator: item.initiator ?? null,
+      url: item.url ?? null,
+      release_id: null,
+      rollback_of: null,
+      revision: 1,
+      received_at: timestamp,
+      updated_at: timestamp,
+      // Right for a row this statement inserts; any other row that gets new
+      // commits is recomputed by refreshCommitTimes below.
+      commit_times: commitTimesOf(item.commits),
+    }),
+    ...deploymentMerge(tx),
+    extraKeys: items.flatMap(item =>
+      item.rollbackOfExternalId === undefined
+        ? []
+        : [{ source: item.source, externalId: item.rollbackOfExternalId }],
+    ),
+  });
+
+  // rollbackOf: resolved to the stored id (in-batch targets included,
+  // since they are stored by now); set once, never changed.
+  for (const [index, item] of items.entries()) {
+    if (item.rollbackOfExternalId === undefined) continue;
+    const target = outcomes.idOf(item.source, item.rollbackOfExternalId);
+    if (target === undefined) {
+      throw new InputError(
+        `[${index}] rollbackOf: no deployment ${item.rollbackOfExternalId} from source ${item.source}`,
+      );
+    }
+    const changed = await tx<DeploymentRow>('deployments')
+      .where({ id: outcomes.results[index].id })
+      .whereNull('rollback_of')
+      .update({ rollback_of: target });
+    if (changed > 0) outcomes.markUpdated(index);
+  }
+
+  const commitRows = new Map<string, DeploymentCommitRow>();
+  const indexById = new Map<string, number[]>();
+  for (const [index, item] of items.entries()) {
+    const id = outcomes.results[index].id;
+    indexById.set(id, [...(indexById.get(id) ?? []), index]);
+    for (const commit of item.commits) {
+      commitRows.set(`${id} ${commit.sha}`, {
+        deployment_id: id,
+        sha: commit.sha,
+        committed_at: commit.committedAt,
+      });
+    }
+  }
+  // In key order, so that concurrent batches take index locks in one order.
+  const orderedCommits = [...commitRows.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
+    .map(([, row]) => row);
+  // Rows this batch inserted from a single report: their commit_times
+  // came with the insert.
+  const insertedOnce = new Set(
+    [...indexById]
+      .filter(
+        ([, indices]) =>
+          indices.length === 1 &&
+          outcomes.results[indices[0]].status === 'created',
+      )
+      .map(([id]) => id),
+  );
+  const gotCommits = new Set<string>();
+  for (const chunk of chunks(orderedCommits)) {
+    // Commits are facts about the deployment: new ones are added, known
+    // ones are kept as first reported.
+    const inserted: Array<{ deployment_id: string }> = await tx(
+      'deployment_commits',
+    )
+      .insert(chunk)
+      .onConflict(['deployment_id', 'sha'])
+      .ignore()
+      .returning('deployment_id');
+    for (const row of inserted) {
+      gotCommits.add(row.deployment_id);
+      for (const index of indexById.get(row.deployment_id) ?? []) {
+        outcomes.markUpdated(index);
+      }
+    }
+  }
+  // deployments.commit_times (the metrics' lead-time samples) follows
+  // deployment_commits in this transaction. A row inserted by this batch
+  // from a single report already carries its commits' times; any other row
+  // that got new commits is recomputed from the table.
+  await refreshCommitTimes(
+    tx,
+    [...gotCommits].filter(id => !insertedOnce.has(id)),
+  );
+  return outcomes.results;
+}
 
 /**
  * Knex implementation of {@link DeploymentStore}, on SQLite and PostgreSQL.
@@ -66,92 +240,9 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       return [];
     }
     const timestamp = toDbTimestamp(this.now());
-    return this.db.transaction(async tx => {
-      const outcomes = await upsertByExternalId({
-        tx,
-        table: 'deployments',
-        items,
-        toRow: (item): DeploymentRow => ({
-          id: randomUUID(),
-          entity_ref: item.entityRef,
-          environment: item.environment,
-          source: item.source,
-          external_id: item.externalId,
-          version: item.version,
-          commit_sha: item.commitSha ?? null,
-          kind: item.kind,
-          status: item.status,
-          started_at: item.startedAt ?? null,
-          finished_at: item.finishedAt ?? null,
-          sort_at: item.startedAt ?? item.finishedAt ?? timestamp,
-          initiator: item.initiator ?? null,
-          url: item.url ?? null,
-          release_id: null,
-          rollback_of: null,
-          revision: 1,
-          received_at: timestamp,
-          updated_at: timestamp,
-        }),
-        ...deploymentMerge(tx),
-        extraKeys: items.flatMap(item =>
-          item.rollbackOfExternalId === undefined
-            ? []
-            : [{ source: item.source, externalId: item.rollbackOfExternalId }],
-        ),
-      });
-
-      // rollbackOf: resolved to the stored id (in-batch targets included,
-      // since they are stored by now); set once, never changed.
-      for (const [index, item] of items.entries()) {
-        if (item.rollbackOfExternalId === undefined) continue;
-        const target = outcomes.idOf(item.source, item.rollbackOfExternalId);
-        if (target === undefined) {
-          throw new InputError(
-            `[${index}] rollbackOf: no deployment ${item.rollbackOfExternalId} from source ${item.source}`,
-          );
-        }
-        const changed = await tx<DeploymentRow>('deployments')
-          .where({ id: outcomes.results[index].id })
-          .whereNull('rollback_of')
-          .update({ rollback_of: target });
-        if (changed > 0) outcomes.markUpdated(index);
-      }
-
-      const commitRows = new Map<string, DeploymentCommitRow>();
-      const indexById = new Map<string, number[]>();
-      for (const [index, item] of items.entries()) {
-        const id = outcomes.results[index].id;
-        indexById.set(id, [...(indexById.get(id) ?? []), index]);
-        for (const commit of item.commits) {
-          commitRows.set(`${id} ${commit.sha}`, {
-            deployment_id: id,
-            sha: commit.sha,
-            committed_at: commit.committedAt,
-          });
-        }
-      }
-      // In key order, so that concurrent batches take index locks in one order.
-      const orderedCommits = [...commitRows.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : Number(a > b)))
-        .map(([, row]) => row);
-      for (const chunk of chunks(orderedCommits)) {
-        // Commits are facts about the deployment: new ones are added, known
-        // ones are kept as first reported.
-        const inserted: Array<{ deployment_id: string }> = await tx(
-          'deployment_commits',
-        )
-          .insert(chunk)
-          .onConflict(['deployment_id', 'sha'])
-          .ignore()
-          .returning('deployment_id');
-        for (const row of inserted) {
-          for (const index of indexById.get(row.deployment_id) ?? []) {
-            outcomes.markUpdated(index);
-          }
-        }
-      }
-      return outcomes.results;
-    });
+    return this.db.transaction(tx =>
+      upsertDeploymentsInTransaction(tx, items, timestamp),
+    );
   }
 
   async upsertIncidents(items: IncidentUpsert[]): Promise<UpsertOutcome[]> {
@@ -230,7 +321,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       ])
       .limit(options.limit + 1);
     const page = rows.slice(0, options.limit);
-    const items = await this.withCommits(page);
+    const items = await withDeploymentDetails(this.db, page);
     const last = page[page.length - 1];
     return {
       items,
@@ -328,7 +419,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       [s.current, s.latest].filter((r): r is DeploymentRow => !!r),
     );
     const byId = new Map(
-      (await this.withCommits(rows)).map(deployment => [
+      (await withDeploymentDetails(this.db, rows)).map(deployment => [
         deployment.id,
         deployment,
       ]),
@@ -368,19 +459,59 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   recordSyncError(options: SyncStateKey & { error: string }): Promise<void> {
     return this.syncStates.recordError(options, options.error);
   }
+}
 
-  private async withCommits(rows: DeploymentRow[]): Promise<Deployment[]> {
-    const ids = [...new Set(rows.map(row => row.id))];
-    const commitRows: DeploymentCommitRow[] = [];
-    for (const chunk of chunks(ids)) {
-      commitRows.push(
-        ...(await this.db<DeploymentCommitRow>('deployment_commits').whereIn(
-          'deployment_id',
-          chunk,
-        )),
-      );
+/**
+ * Deployment rows as wire types, with their commits and, for rollbacks
+ * started from Release Coordinator, who asked and why (`rollbackRequest`).
+ */
+export async function withDeploymentDetails(
+  db: Knex,
+  rows: DeploymentRow[],
+): Promise<Deployment[]> {
+  const ids = [...new Set(rows.map(row => row.id))];
+  const commitRows: DeploymentCommitRow[] = [];
+  const requests = new Map<string, RollbackRequestSummary>();
+  for (const chunk of chunks(ids)) {
+    commitRows.push(
+      ...(await db<DeploymentCommitRow>('deployment_commits').whereIn(
+        'deployment_id',
+        chunk,
+      )),
+    );
+    const rollbackRows: Array<{
+      id: string;
+      deployment_id: string;
+      reason: string;
+      initiator: string;
+      automated: boolean | number;
+      incident_id: string | null;
+    }> = await db('rollbacks')
+      .select(
+        'id',
+        'deployment_id',
+        'reason',
+        'initiator',
+        'automated',
+        'incident_id',
+      )
+      .whereIn('deployment_id', chunk);
+    for (const row of rollbackRows) {
+      requests.set(row.deployment_id, {
+        id: row.id,
+        reason: row.reason,
+        initiator: row.initiator,
+        automated: Boolean(row.automated),
+        ...(row.incident_id !== null && { incidentId: row.incident_id }),
+      });
     }
-    const commits = groupCommits(commitRows);
-    return rows.map(row => toDeployment(row, commits.get(row.id) ?? []));
   }
+  const commits = groupCommits(commitRows);
+  return rows.map(row => {
+    const rollbackRequest = requests.get(row.id);
+    return {
+      ...toDeployment(row, commits.get(row.id) ?? []),
+      ...(rollbackRequest && { rollbackRequest }),
+    };
+  });
 }

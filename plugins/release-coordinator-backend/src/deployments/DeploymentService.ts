@@ -26,6 +26,7 @@ import {
   ListIncidentsOptions,
   UpsertOutcome,
 } from './DeploymentStore';
+import { parseDeploymentsFast } from './fastValidation';
 import {
   deploymentInputSchema,
   incidentInputSchema,
@@ -53,6 +54,21 @@ export interface IngestOptions {
    */
   authorize?: (entityRefs: string[]) => Promise<void>;
 }
+
+/**
+ * Told which stored deployments changed after every ingest (pulls, webhooks,
+ * pushed events), e.g. so that a rollback follows its deployment's status.
+ */
+export type DeploymentChangeListener = (
+  changed: Array<{ id: string; entityRef: string }>,
+) => Promise<void>;
+
+/**
+ * Told which incidents each ingest (pulls, webhooks, pushed events) created
+ * or changed, as reported, e.g. so that a critical one can trigger an
+ * automated rollback.
+ */
+export type IncidentChangeListener = (changed: Incident[]) => Promise<void>;
 
 /** Refuses a whole batch with a 400 naming each bad item (index and field). */
 export function rejectBatch(total: number, problems: ItemProblem[]): never {
@@ -187,6 +203,8 @@ export class DeploymentService {
   private readonly auth: AuthService;
   private readonly signals?: SignalsService;
   private readonly logger?: LoggerService;
+  private readonly changeListeners: DeploymentChangeListener[] = [];
+  private readonly incidentListeners: IncidentChangeListener[] = [];
 
   constructor(options: {
     store: DeploymentStore;
@@ -213,7 +231,11 @@ export class DeploymentService {
 
   /** Checks the fields of deployment reports; throws a 400 naming each bad one. */
   parseDeployments(items: unknown[]): DeploymentInput[] {
-    return validateAll(deploymentInputSchema, items);
+    // Well-formed batches skip zod (fastValidation.ts); anything else gets
+    // the schema's full report.
+    return (
+      parseDeploymentsFast(items) ?? validateAll(deploymentInputSchema, items)
+    );
   }
 
   /** Checks the fields of incident reports; throws a 400 naming each bad one. */
@@ -249,7 +271,40 @@ export class DeploymentService {
     await this.announceChanges(
       upserts.filter((_item, i) => outcomes[i].status !== 'unchanged'),
     );
+    await this.notify(
+      'deployment',
+      this.changeListeners,
+      outcomes.flatMap((outcome, i) =>
+        outcome.status === 'unchanged'
+          ? []
+          : [{ id: outcome.id, entityRef: upserts[i].entityRef }],
+      ),
+    );
     return toResults(outcomes);
+  }
+
+  /** Adds a listener told of the deployments each ingest changed. */
+  addChangeListener(listener: DeploymentChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** Tells each listener of the changed items, if any. */
+  private async notify<T>(
+    what: 'deployment' | 'incident',
+    listeners: Array<(changed: T[]) => Promise<void>>,
+    changed: T[],
+  ): Promise<void> {
+    if (changed.length === 0) {
+      return;
+    }
+    for (const listener of listeners) {
+      try {
+        await listener(changed);
+      } catch (error) {
+        // The items are stored; a listener's failure is its own.
+        this.logger?.warn(`A ${what} change listener failed: ${error}`);
+      }
+    }
   }
 
   /**
@@ -267,7 +322,22 @@ export class DeploymentService {
       rejectBatch(valid.length, problems);
     }
     const upserts: IncidentUpsert[] = valid;
-    return toResults(await this.store.upsertIncidents(upserts));
+    const outcomes = await this.store.upsertIncidents(upserts);
+    await this.notify(
+      'incident',
+      this.incidentListeners,
+      outcomes.flatMap((outcome, i) =>
+        outcome.status === 'unchanged'
+          ? []
+          : [{ id: outcome.id, ...upserts[i] }],
+      ),
+    );
+    return toResults(outcomes);
+  }
+
+  /** Adds a listener told of the incidents each ingest created or changed. */
+  addIncidentListener(listener: IncidentChangeListener): void {
+    this.incidentListeners.push(listener);
   }
 
   /** A page of an entity's deployments, newest first. */

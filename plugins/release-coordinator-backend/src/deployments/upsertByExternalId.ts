@@ -60,6 +60,9 @@ export async function upsertByExternalId<T extends SourceKey>(options: {
   });
 
   const statuses: UpsertOutcome['status'][] = items.map(() => 'unchanged');
+  // Stored ids by key: from the rows the upserts return, then (for rows the
+  // guard kept, and extra keys) one select per source and chunk.
+  const ids = new Map<string, string>();
   for (const round of rounds) {
     // Rows in key order, so that concurrent batches lock rows in one order.
     const ordered = [...round].sort((a, b) => {
@@ -69,6 +72,7 @@ export async function upsertByExternalId<T extends SourceKey>(options: {
     });
     for (const chunk of chunks(ordered)) {
       const written: Array<{
+        id: string;
         source: string;
         external_id: string;
         revision: number | string;
@@ -77,13 +81,13 @@ export async function upsertByExternalId<T extends SourceKey>(options: {
         .onConflict(['source', 'external_id'])
         .merge(merge)
         .where(where)
-        .returning(['source', 'external_id', 'revision']);
-      const revisions = new Map(
-        written.map(row => [
-          keyOf(row.source, row.external_id),
-          Number(row.revision),
-        ]),
-      );
+        .returning(['id', 'source', 'external_id', 'revision']);
+      const revisions = new Map<string, number>();
+      for (const row of written) {
+        const key = keyOf(row.source, row.external_id);
+        revisions.set(key, Number(row.revision));
+        ids.set(key, row.id);
+      }
       for (const index of chunk) {
         const revision = revisions.get(
           keyOf(items[index].source, items[index].externalId),
@@ -97,11 +101,11 @@ export async function upsertByExternalId<T extends SourceKey>(options: {
 
   const externalIdsBySource = new Map<string, Set<string>>();
   for (const { source, externalId } of [...items, ...extraKeys]) {
+    if (ids.has(keyOf(source, externalId))) continue;
     const set = externalIdsBySource.get(source) ?? new Set<string>();
     set.add(externalId);
     externalIdsBySource.set(source, set);
   }
-  const ids = new Map<string, string>();
   for (const [source, externalIds] of externalIdsBySource) {
     for (const chunk of chunks([...externalIds])) {
       const rows: Array<{ id: string; external_id: string }> = await tx(table)

@@ -302,6 +302,98 @@ describe.each(databases.eachSupportedId())(
       expect(data.deployments).toHaveLength(1);
     });
 
+    it('reads the commit times of a deployment as its deployment_commits rows, whatever the order of reports', async () => {
+      const entityRef = 'component:default/commit-times';
+      const deploymentStore = await DatabaseDeploymentStore.create({
+        database: mockServices.database({ knex, migrations: { skip: true } }),
+      });
+      const report = (
+        externalId: string,
+        commits: Array<[string, string]>,
+      ) => ({
+        entityRef,
+        environment: 'production',
+        source: 'commit-times',
+        externalId,
+        version: '1.0.0',
+        kind: 'deploy' as const,
+        status: 'succeeded' as const,
+        finishedAt: '2026-11-04T00:00:00.000Z',
+        commits: commits.map(([sha, committedAt]) => ({ sha, committedAt })),
+      });
+      // Reported twice in one batch: the second report adds c2 and its c1
+      // is the one stored (the last of the batch).
+      await deploymentStore.upsertDeployments([
+        report('a', [['c1', '2026-11-01T01:00:00.000Z']]),
+        report('a', [
+          ['c1', '2026-11-01T01:30:00.000Z'],
+          ['c2', '2026-11-01T02:00:00.000Z'],
+        ]),
+        // One sha twice in a report: the last one is stored.
+        report('b', [
+          ['c4', '2026-11-01T04:00:00.000Z'],
+          ['c4', '2026-11-01T05:00:00.000Z'],
+        ]),
+        report('c', []),
+      ]);
+      // Later: a known commit keeps its first time, a new one is added.
+      await deploymentStore.upsertDeployments([
+        report('a', [
+          ['c1', '2026-11-01T09:00:00.000Z'],
+          ['c3', '2026-11-01T03:00:00.000Z'],
+        ]),
+      ]);
+
+      const data = await store.readWindow({
+        entityRefs: [entityRef],
+        environment: 'production',
+        from,
+        to,
+        costFrom: '2026-11-01',
+        costTo: '2026-11-11',
+      });
+      const stored: Array<{ external_id: string; committed_at: unknown }> =
+        await knex('deployment_commits as c')
+          .join('deployments as d', 'd.id', 'c.deployment_id')
+          .where('d.entity_ref', entityRef)
+          .select('d.external_id', 'c.committed_at');
+      const idOf = new Map(
+        (
+          await knex('deployments')
+            .where({ entity_ref: entityRef })
+            .select('id', 'external_id')
+        ).map(row => [row.id, row.external_id]),
+      );
+      const read = Object.fromEntries(
+        data.deployments.map(d => [
+          idOf.get(d.id),
+          [...d.commitTimes].sort((x, y) => x - y),
+        ]),
+      );
+      const expected = (externalId: string) =>
+        stored
+          .filter(row => row.external_id === externalId)
+          .map(row =>
+            row.committed_at instanceof Date
+              ? row.committed_at.getTime()
+              : Date.parse(String(row.committed_at)),
+          )
+          .sort((x, y) => x - y);
+      expect(read).toEqual({
+        a: expected('a'),
+        b: expected('b'),
+        c: [],
+      });
+      expect(read.a).toEqual(
+        [
+          '2026-11-01T01:30:00.000Z',
+          '2026-11-01T02:00:00.000Z',
+          '2026-11-01T03:00:00.000Z',
+        ].map(Date.parse),
+      );
+      expect(read.b).toEqual([Date.parse('2026-11-01T05:00:00.000Z')]);
+    });
+
     it('reads nothing for no entities', async () => {
       expect(
         await store.readWindow({

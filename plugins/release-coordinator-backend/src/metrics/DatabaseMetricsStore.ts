@@ -18,12 +18,13 @@ type DeploymentRow = {
   entity_ref: string;
   kind: string;
   status: string;
-  started_at: DbTimestamp | null;
-  finished_at: DbTimestamp;
+  /** Epoch ms (see epochMsColumn). */
+  started_ms: number | string | null;
+  finished_ms: number | string;
   rollback_of: string | null;
+  /** committedAt of its commits, epoch ms joined by commas (migration 20261126150000). */
+  commit_times: string | null;
 };
-
-type CommitRow = { deployment_id: string; committed_at: DbTimestamp };
 
 type IncidentRow = {
   id: string;
@@ -45,8 +46,25 @@ type CostRow = {
 // databases, whatever the size of a roll-up.
 const ENTITY_CHUNK = 500;
 
+/** Epoch ms of a timestamp column value (a Date on pg, ISO text on SQLite). */
 function epochMs(value: DbTimestamp): number {
-  return Date.parse(fromDbTimestamp(value));
+  if (value instanceof Date) {
+    return value.getTime();
+  }
+  if (typeof value === 'number') {
+    return value;
+  }
+  const parsed = Date.parse(value);
+  // Anything Date.parse cannot read gets fromDbTimestamp's error.
+  return Number.isNaN(parsed) ? Date.parse(fromDbTimestamp(value)) : parsed;
+}
+
+/** The epoch ms of a `commit_times` value. */
+function parseCommitTimes(value: string | null): number[] {
+  if (value === null || value === '') {
+    return [];
+  }
+  return value.split(',').map(Number);
 }
 
 function chunked<T>(items: T[], size: number): T[][] {
@@ -76,6 +94,28 @@ export class DatabaseMetricsStore implements MetricsStore {
 
   private constructor(private readonly db: Knex) {}
 
+  /**
+   * A timestamp column as epoch milliseconds, computed by the database: the
+   * drivers' own timestamp parsing (a Date per value on pg) costs more than
+   * the query for thousands of rows. Exact for millisecond timestamps
+   * (PostgreSQL: numeric epoch; SQLite: julianday() keeps integer
+   * milliseconds internally, and the rounding removes the float error).
+   */
+  private epochMsColumn(column: string, alias: string): Knex.Raw {
+    const client = this.db.client.config.client;
+    if (client === 'pg' || client === 'postgres' || client === 'postgresql') {
+      return this.db.raw(`(extract(epoch FROM ??) * 1000)::float8 AS ??`, [
+        column,
+        alias,
+      ]);
+    }
+    // Text is what this plugin writes; a number is taken as epoch ms.
+    return this.db.raw(
+      `CASE typeof(??) WHEN 'text' THEN CAST(round((julianday(??) - 2440587.5) * 86400000) AS INTEGER) ELSE ?? END AS ??`,
+      [column, column, column, alias],
+    );
+  }
+
   async readWindow(query: MetricsWindowQuery): Promise<MetricsWindowData> {
     const refs = [...new Set(query.entityRefs)];
     const out: MetricsWindowData = {
@@ -98,72 +138,63 @@ export class DatabaseMetricsStore implements MetricsStore {
     return out;
   }
 
-  /** Finished deploys and succeeded rollbacks in the range, with commits. */
+  /**
+   * Finished deploys and succeeded rollbacks in the range, with the commit
+   * times of the succeeded deploys: one range scan of
+   * deployments_metrics_idx per (entity, kind, status); the commit times
+   * come with the row (`commit_times`), no join with deployment_commits.
+   */
   private async readDeployments(
     entityRefs: string[],
     query: MetricsWindowQuery,
   ): Promise<MetricsDeployment[]> {
-    const from = toDbTimestamp(query.from);
-    const to = toDbTimestamp(query.to);
-    // One range scan of deployments_metrics_idx per (entity, kind, status).
-    const inRange = (builder: Knex.QueryBuilder) =>
-      builder
-        .whereIn('d.entity_ref', entityRefs)
-        .andWhere('d.environment', query.environment)
-        .andWhere('d.finished_at', '>=', from)
-        .andWhere('d.finished_at', '<', to);
-
-    const [rows, commits] = await Promise.all([
-      inRange(
-        this.db<DeploymentRow>('deployments as d').select(
-          'd.id',
-          'd.entity_ref',
-          'd.kind',
-          'd.status',
-          'd.started_at',
-          'd.finished_at',
-          'd.rollback_of',
-        ),
-      ).andWhere(builder =>
+    const rows: DeploymentRow[] = await this.db('deployments')
+      .select(
+        'id',
+        'entity_ref',
+        'kind',
+        'status',
+        this.epochMsColumn('started_at', 'started_ms'),
+        this.epochMsColumn('finished_at', 'finished_ms'),
+        'rollback_of',
+        'commit_times',
+      )
+      .whereIn('entity_ref', entityRefs)
+      .andWhere('environment', query.environment)
+      .andWhere('finished_at', '>=', toDbTimestamp(query.from))
+      .andWhere('finished_at', '<', toDbTimestamp(query.to))
+      .andWhere(builder =>
         builder
           .where(deploy =>
             deploy
-              .where('d.kind', 'deploy')
-              .whereIn('d.status', ['succeeded', 'failed']),
+              .where('kind', 'deploy')
+              .whereIn('status', ['succeeded', 'failed']),
           )
           .orWhere(rollback =>
-            rollback
-              .where('d.kind', 'rollback')
-              .andWhere('d.status', 'succeeded'),
+            rollback.where('kind', 'rollback').andWhere('status', 'succeeded'),
           ),
-      ) as Promise<DeploymentRow[]>,
-      // Commits of the succeeded deploys only, through their unique
-      // (deployment_id, sha) index.
-      inRange(
-        this.db<CommitRow>('deployment_commits as c')
-          .join('deployments as d', 'd.id', 'c.deployment_id')
-          .select('c.deployment_id', 'c.committed_at'),
-      )
-        .andWhere('d.kind', 'deploy')
-        .andWhere('d.status', 'succeeded') as Promise<CommitRow[]>,
-    ]);
-
-    const commitTimes = new Map<string, number[]>();
-    for (const commit of commits) {
-      const times = commitTimes.get(commit.deployment_id) ?? [];
-      times.push(epochMs(commit.committed_at));
-      commitTimes.set(commit.deployment_id, times);
+      );
+    const out: MetricsDeployment[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const kind = row.kind === 'rollback' ? 'rollback' : 'deploy';
+      const status = row.status === 'failed' ? 'failed' : 'succeeded';
+      out[i] = {
+        id: row.id,
+        entityRef: row.entity_ref,
+        kind,
+        status,
+        startedAt: row.started_ms === null ? null : Number(row.started_ms),
+        finishedAt: Number(row.finished_ms),
+        rollbackOf: row.rollback_of,
+        // Lead time counts the commits of succeeded deploys only.
+        commitTimes:
+          kind === 'deploy' && status === 'succeeded'
+            ? parseCommitTimes(row.commit_times)
+            : [],
+      };
     }
-    return rows.map(row => ({
-      id: row.id,
-      entityRef: row.entity_ref,
-      kind: row.kind === 'rollback' ? 'rollback' : 'deploy',
-      status: row.status === 'failed' ? 'failed' : 'succeeded',
-      startedAt: row.started_at === null ? null : epochMs(row.started_at),
-      finishedAt: epochMs(row.finished_at),
-      rollbackOf: row.rollback_of,
-      commitTimes: commitTimes.get(row.id) ?? [],
-    }));
+    return out;
   }
 
   /** Critical/major incidents that started before `to`, open or resolved since `from`. */

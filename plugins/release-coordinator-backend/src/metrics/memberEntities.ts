@@ -1,4 +1,8 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
@@ -6,8 +10,12 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { metricsReadPermission } from '@release-coordinator/backstage-plugin-common';
-import { authorizeEntityRoute } from '../service/entityAccess';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { Request } from 'express';
+import { AuthorizedEntity } from '../service/entityAccess';
 import { toStoredEntityRef } from '../service/entityRefs';
+import { entityPathSchema, parseInput } from '../service/validation';
 
 /** An entity whose deployments, incidents and cost a metric counts. */
 export interface MetricsMember {
@@ -157,27 +165,131 @@ export async function resolveMetricsMembers(options: {
   return [{ entityRef: refOf(entity), title: entity.metadata.title }];
 }
 
+/** What a metrics or cost route may read: the entity and its members. */
+export interface MetricsScope extends AuthorizedEntity {
+  members: MetricsMember[];
+  entityRefs: string[];
+  rollUp: boolean;
+}
+
+/** How long a resolved scope is reused for the same token and entity. */
+export const METRICS_SCOPE_TTL_MS = 10_000;
+const METRICS_SCOPE_MAX_ENTRIES = 1_000;
+
+/**
+ * Remembers, for a few seconds, the resolved scope of a metrics request per
+ * caller token and entity path: a tab asks for an entity's metrics, series
+ * and breakdown together, and each would otherwise ask the catalog and the
+ * permission backend again (for a group: the catalog's list of its
+ * members). Only successes are kept, and the caller is still authenticated
+ * on every request; an entity, member or permission change is seen at most
+ * {@link METRICS_SCOPE_TTL_MS} late. One cache per router instance.
+ */
+export class MetricsScopeCache {
+  private readonly entries = new Map<
+    string,
+    { expiresAt: number; scope: Promise<MetricsScope> }
+  >();
+
+  constructor(
+    private readonly options: {
+      ttlMs?: number;
+      maxEntries?: number;
+      now?: () => number;
+    } = {},
+  ) {}
+
+  get(key: string, load: () => Promise<MetricsScope>): Promise<MetricsScope> {
+    const now = (this.options.now ?? Date.now)();
+    const hit = this.entries.get(key);
+    if (hit && hit.expiresAt > now) {
+      return hit.scope;
+    }
+    const maxEntries = this.options.maxEntries ?? METRICS_SCOPE_MAX_ENTRIES;
+    if (this.entries.size >= maxEntries) {
+      for (const [k, entry] of this.entries) {
+        if (entry.expiresAt <= now) this.entries.delete(k);
+      }
+      // Still full: drop the oldest insertions.
+      for (const k of this.entries.keys()) {
+        if (this.entries.size < maxEntries) break;
+        this.entries.delete(k);
+      }
+    }
+    const scope = load();
+    this.entries.set(key, {
+      expiresAt: now + (this.options.ttlMs ?? METRICS_SCOPE_TTL_MS),
+      scope,
+    });
+    scope.catch(() => {
+      if (this.entries.get(key)?.scope === scope) this.entries.delete(key);
+    });
+    return scope;
+  }
+}
+
 /**
  * The shared first step of the metrics and cost routes: parse the entity
  * path, authenticate, find the entity (404), authorize
  * `release-coordinator.metrics.read` on it (403), then resolve its members.
+ *
+ * The catalog lookup and the permission check run side by side (the
+ * permission's resource is the stored ref of the path, which is the
+ * entity's own ref in stored form); a missing entity is a 404 whatever the
+ * decision. With a `cache`, the scope is reused per token and entity path
+ * (see {@link MetricsScopeCache}).
  */
-export async function authorizeMetricsScope(
-  options: Omit<Parameters<typeof authorizeEntityRoute>[0], 'permission'>,
-) {
-  const authorized = await authorizeEntityRoute({
-    ...options,
-    permission: metricsReadPermission,
+export async function authorizeMetricsScope(options: {
+  req: Request;
+  httpAuth: HttpAuthService;
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  /** What is being done, for the 403 message, e.g. `read the cost of`. */
+  action: string;
+  cache?: MetricsScopeCache;
+}): Promise<MetricsScope> {
+  const { req, httpAuth, catalog, permissions, action, cache } = options;
+  const entityPath = parseInput(entityPathSchema, req.params, 'path');
+  const credentials = await httpAuth.credentials(req, {
+    allow: ['user', 'service'],
   });
-  const members = await resolveMetricsMembers({
-    entity: authorized.entity,
-    catalog: options.catalog,
-    credentials: authorized.credentials,
-  });
-  return {
-    ...authorized,
-    members,
-    entityRefs: members.map(member => member.entityRef),
-    rollUp: isRollUpEntity(authorized.entity),
+  const requestedRef = toStoredEntityRef(entityPath);
+
+  const load = async (): Promise<MetricsScope> => {
+    const [entity, [decision]] = await Promise.all([
+      // The catalog applies its own read permission: an entity the caller
+      // may not see is reported as missing.
+      catalog.getEntityByRef(entityPath, { credentials }),
+      permissions.authorize(
+        [{ permission: metricsReadPermission, resourceRef: requestedRef }],
+        { credentials },
+      ),
+    ]);
+    if (!entity) {
+      throw new NotFoundError(`No entity ${requestedRef} in the catalog`);
+    }
+    const entityRef = refOf(entity);
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`Not allowed to ${action} ${entityRef}`);
+    }
+    const members = await resolveMetricsMembers({
+      entity,
+      catalog,
+      credentials,
+    });
+    return {
+      entity,
+      entityRef,
+      credentials,
+      members,
+      entityRefs: members.map(member => member.entityRef),
+      rollUp: isRollUpEntity(entity),
+    };
   };
+
+  const token = req.headers.authorization;
+  if (!cache || typeof token !== 'string' || token === '') {
+    return load();
+  }
+  return cache.get(`${token}\n${requestedRef}`, load);
 }

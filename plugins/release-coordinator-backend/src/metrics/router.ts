@@ -13,7 +13,7 @@ import { Request } from 'express';
 import express from 'express';
 import Router from 'express-promise-router';
 import { parseInput } from '../service/validation';
-import { authorizeMetricsScope } from './memberEntities';
+import { authorizeMetricsScope, MetricsScopeCache } from './memberEntities';
 import { MetricsService } from './MetricsService';
 import { metricsQuerySchema, metricsSeriesQuerySchema } from './validation';
 
@@ -35,6 +35,8 @@ export function createMetricsRouter(
 ): express.Router {
   const { httpAuth, permissions, catalog, metrics } = options;
   const router = Router();
+  // A tab reads an entity's metrics, series and breakdown together.
+  const scopeCache = new MetricsScopeCache();
 
   const scope = (req: Request) =>
     authorizeMetricsScope({
@@ -43,6 +45,7 @@ export function createMetricsRouter(
       catalog,
       permissions,
       action: 'read the delivery metrics of',
+      cache: scopeCache,
     });
 
   router.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {

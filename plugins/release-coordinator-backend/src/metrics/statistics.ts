@@ -2,8 +2,9 @@
  * The sample statistics of METRICS.md: no samples → null, never 0.
  */
 
-function sortedAscending(values: number[]): number[] {
-  return [...values].sort((a, b) => a - b);
+/** A sorted copy (typed-array sort: numeric, no comparator calls). */
+function sortedAscending(values: number[]): Float64Array {
+  return Float64Array.from(values).sort();
 }
 
 /** Median; of an even number of samples, the mean of the two middle ones. */

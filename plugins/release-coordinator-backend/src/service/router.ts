@@ -27,6 +27,8 @@ import { CostService } from '../costs/CostService';
 import { createCostsRouter } from '../costs/router';
 import { WebhookService } from '../webhooks/WebhookService';
 import { createWebhooksRouter } from '../webhooks/router';
+import { RollbackService } from '../rollbacks/RollbackService';
+import { createRollbacksRouter } from '../rollbacks/router';
 import { authorizeEntityRoute } from './entityAccess';
 import { listReleasesQuerySchema, parseInput } from './validation';
 
@@ -45,6 +47,7 @@ export interface RouterOptions {
   metrics: MetricsService;
   costs: CostService;
   webhooks: WebhookService;
+  rollbacks: RollbackService;
 }
 
 /** Creates the HTTP API of the plugin (see src/schema/openapi.yaml). */
@@ -89,6 +92,8 @@ export async function createRouter(
   router.use(createReleasesRouter(options));
 
   router.use(createMetricsRouter(options));
+
+  router.use(createRollbacksRouter(options));
 
   router.use(MiddlewareFactory.create({ config, logger }).error());
   return router;

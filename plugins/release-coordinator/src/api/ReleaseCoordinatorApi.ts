@@ -5,6 +5,7 @@ import {
   ChecklistItemUpdateRequest,
   CostRecord,
   CreateReleaseRequest,
+  CreateRollbackRequest,
   Deployment,
   DeploymentStatus,
   EnvironmentsResponse,
@@ -17,6 +18,8 @@ import {
   MetricsSeriesResponse,
   Release,
   ReleaseDetails,
+  Rollback,
+  RollbackPlan,
   SeriesBucket,
 } from '@release-coordinator/backstage-plugin-common';
 
@@ -120,6 +123,52 @@ export interface ListCostsOptions {
 }
 
 /**
+ * Options of {@link ReleaseCoordinatorApi.createRollback}.
+ *
+ * @public
+ */
+export interface CreateRollbackOptions {
+  /** Full or short ref of the catalog entity, e.g. `component:default/payments`. */
+  entityRef: string;
+  request: CreateRollbackRequest;
+  /**
+   * Sent as the `Idempotency-Key` header: the same key returns the same
+   * rollback and never executes twice, so a retry after a network error is
+   * safe when it reuses the key.
+   */
+  idempotencyKey: string;
+}
+
+/**
+ * Options of {@link ReleaseCoordinatorApi.getRollbackPlan}.
+ *
+ * @public
+ */
+export interface GetRollbackPlanOptions {
+  /** Full or short ref of the catalog entity, e.g. `component:default/payments`. */
+  entityRef: string;
+  environment: string;
+  /** An earlier succeeded deployment to roll back to; the backend's default target otherwise. */
+  targetDeploymentId?: string;
+}
+
+/**
+ * Options of {@link ReleaseCoordinatorApi.listRollbacks}.
+ *
+ * @public
+ */
+export interface ListRollbacksOptions {
+  /** Full or short ref of the catalog entity, e.g. `component:default/payments`. */
+  entityRef: string;
+  /** Only rollbacks of this environment. */
+  environment?: string;
+  /** Page size; the backend applies its own default and maximum. */
+  limit?: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/**
  * Client of the Release Coordinator backend (`/api/release-coordinator`).
  *
  * @public
@@ -170,6 +219,14 @@ export interface ReleaseCoordinatorApi {
   ): Promise<MetricsSeriesResponse>;
   /** Daily cost records of one entity (or of what a Group/System owns), by day and source. */
   listCosts(options: ListCostsOptions): Promise<ListResponse<CostRecord>>;
+  /** Requests a rollback of one environment (202: accepted, executed through the provider). */
+  createRollback(options: CreateRollbackOptions): Promise<Rollback>;
+  /** What a rollback of one environment would do: current and target version, commits, migrations. */
+  getRollbackPlan(options: GetRollbackPlanOptions): Promise<RollbackPlan>;
+  /** Lists the rollbacks of one entity, newest first, one page at a time. */
+  listRollbacks(options: ListRollbacksOptions): Promise<ListResponse<Rollback>>;
+  /** Loads one rollback, e.g. to follow its progress. */
+  getRollback(rollbackId: string): Promise<Rollback>;
 }
 
 /**

@@ -16,15 +16,21 @@ import {
   MetricsSeriesResponse,
   Release,
   ReleaseDetails,
+  Rollback,
+  RollbackPlan,
+  RollbackResponse,
 } from '@release-coordinator/backstage-plugin-common';
 import {
+  CreateRollbackOptions,
   GetEnvironmentsOptions,
   GetMetricsOptions,
   GetMetricsSeriesOptions,
+  GetRollbackPlanOptions,
   ListCostsOptions,
   ListDeploymentsOptions,
   ListIncidentsOptions,
   ListReleasesOptions,
+  ListRollbacksOptions,
   ReleaseCoordinatorApi,
 } from './ReleaseCoordinatorApi';
 import { entityApiPath } from './entityApiPath';
@@ -173,16 +179,54 @@ export class ReleaseCoordinatorClient implements ReleaseCoordinatorApi {
     );
   }
 
+  async createRollback(options: CreateRollbackOptions): Promise<Rollback> {
+    const response = await this.sendJson(
+      'POST',
+      `${entityApiPath(options.entityRef)}/rollbacks`,
+      options.request,
+      { 'Idempotency-Key': options.idempotencyKey },
+    );
+    return ((await response.json()) as RollbackResponse).rollback;
+  }
+
+  async getRollbackPlan(
+    options: GetRollbackPlanOptions,
+  ): Promise<RollbackPlan> {
+    const { entityRef, environment, targetDeploymentId } = options;
+    return this.get<RollbackPlan>(
+      `${entityApiPath(entityRef)}/rollbacks/plan`,
+      searchParams({ environment, targetDeploymentId }),
+    );
+  }
+
+  async listRollbacks(
+    options: ListRollbacksOptions,
+  ): Promise<ListResponse<Rollback>> {
+    const { entityRef, environment, limit, cursor } = options;
+    return this.get<ListResponse<Rollback>>(
+      `${entityApiPath(entityRef)}/rollbacks`,
+      searchParams({ environment, limit, cursor }),
+    );
+  }
+
+  async getRollback(rollbackId: string): Promise<Rollback> {
+    const { rollback } = await this.get<RollbackResponse>(
+      `/rollbacks/${encodeURIComponent(rollbackId)}`,
+    );
+    return rollback;
+  }
+
   /** Sends a JSON body; returns the (ok) response, its body unread. */
   private async sendJson(
     method: 'POST' | 'PUT' | 'PATCH',
     path: string,
     body: unknown,
+    headers: Record<string, string> = {},
   ): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('release-coordinator');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
       method,
-      headers: { 'Content-Type': 'application/json' },
+      headers: { ...headers, 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
     if (!response.ok) {

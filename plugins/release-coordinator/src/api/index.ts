@@ -1,12 +1,15 @@
 export { releaseCoordinatorApiRef } from './ReleaseCoordinatorApi';
 export type {
+  CreateRollbackOptions,
   GetEnvironmentsOptions,
   GetMetricsOptions,
   GetMetricsSeriesOptions,
+  GetRollbackPlanOptions,
   ListCostsOptions,
   ListDeploymentsOptions,
   ListIncidentsOptions,
   ListReleasesOptions,
+  ListRollbacksOptions,
   ReleaseCoordinatorApi,
 } from './ReleaseCoordinatorApi';
 export { ReleaseCoordinatorClient } from './ReleaseCoordinatorClient';

@@ -7,6 +7,7 @@ export {
   useDeploymentsSignal,
 } from './useDeploymentsSignal';
 export { useSignalRefresh } from './useSignalRefresh';
+export { useCostsSignal } from './useCostsSignal';
 export {
   useEnvironments,
   findPromotions,

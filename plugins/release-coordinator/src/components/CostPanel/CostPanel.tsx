@@ -11,6 +11,7 @@ import Paper from '@material-ui/core/Paper';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { MetricsQuery } from '../../hooks/useMetrics';
+import { useCostsSignal } from '../../hooks/useCostsSignal';
 import {
   CostPanelData,
   RELEASE_COMPARISON_DAYS,
@@ -39,7 +40,9 @@ export interface CostPanelProps {
  */
 export function CostPanel(props: CostPanelProps) {
   const state = useCostPanel(props.query);
-  if (state.loading) {
+  // New cost reloads the panel in place, without a progress flash.
+  useCostsSignal(props.query.entityRef, state.retry);
+  if (state.loading && !state.value) {
     return <Progress />;
   }
   if (state.error) {

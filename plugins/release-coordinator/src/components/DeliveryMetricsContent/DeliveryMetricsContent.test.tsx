@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
-import { renderInTestApp } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   GetMetricsOptions,
@@ -230,5 +231,64 @@ describe('DeliveryMetricsContent', () => {
         environment: 'eu-prod',
       }),
     );
+  });
+
+  it('reloads the cost card and panel in place when the backend signals new cost', async () => {
+    // Every subscriber of a channel gets its messages, as in the real API.
+    const subscribers = new Map<string, Array<(message: object) => void>>();
+    const signalApi: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        subscribers.set(channel, [
+          ...(subscribers.get(channel) ?? []),
+          onMessage as (message: object) => void,
+        ]);
+        return { unsubscribe: jest.fn() };
+      },
+    };
+    let total = 1234.5;
+    const api = mockApi({
+      getMetrics: jest.fn(async () =>
+        makeMetricsResponse({
+          metrics: makeDeliveryMetrics({
+            infrastructureCost: {
+              total,
+              currency: 'USD',
+              perDay: total / 30,
+              perDeployment: null,
+              changeRatio: null,
+            },
+          }),
+        }),
+      ),
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[signalApiRef, signalApi]]}>
+        {withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />)}
+      </TestApiProvider>,
+    );
+    const card = () =>
+      within(screen.getByRole('group', { name: 'Infrastructure cost' }));
+    await screen.findByRole('group', { name: 'Infrastructure cost' });
+    expect(card().getByTestId('metric-value')).toHaveTextContent('$1,234.50');
+    expect(api.listCosts).toHaveBeenCalledTimes(1);
+
+    const listeners =
+      subscribers.get('release-coordinator:costs:component:default/payments') ??
+      [];
+    expect(listeners).not.toHaveLength(0);
+    total = 1500;
+    act(() =>
+      listeners.forEach(notify =>
+        notify({ entityRef: 'component:default/payments' }),
+      ),
+    );
+
+    await waitFor(() =>
+      expect(card().getByTestId('metric-value')).toHaveTextContent('$1,500.00'),
+    );
+    expect(api.getMetrics).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(api.listCosts).toHaveBeenCalledTimes(2));
+    // Reloaded in place: the cards never gave way to a progress bar.
+    expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
   });
 });

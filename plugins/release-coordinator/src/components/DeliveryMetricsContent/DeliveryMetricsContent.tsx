@@ -11,7 +11,12 @@ import {
 } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import { DeliveryMetrics } from '@release-coordinator/backstage-plugin-common';
-import { bucketForWindow, useMetrics, useMetricsSeries } from '../../hooks';
+import {
+  bucketForWindow,
+  useCostsSignal,
+  useMetrics,
+  useMetricsSeries,
+} from '../../hooks';
 import { MetricsQuery } from '../../hooks/useMetrics';
 import { CostPanel } from '../CostPanel';
 import { DeliveryMetricList } from '../DeliveryMetricList';
@@ -77,8 +82,11 @@ function EntityMetrics(props: { query: MetricsQuery }) {
   const { query } = props;
   const metrics = useMetrics(query);
   const series = useMetricsSeries(query);
+  // New cost changes the cost card: reload the metrics in place (the cost
+  // panel below reloads itself).
+  useCostsSignal(query.entityRef, metrics.retry);
 
-  if (metrics.loading) {
+  if (metrics.loading && !metrics.value) {
     return <Progress />;
   }
   if (metrics.error) {

@@ -1,7 +1,12 @@
 import { ResponseError } from '@backstage/errors';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Entity } from '@backstage/catalog-model';
@@ -9,6 +14,7 @@ import {
   Deployment,
   EnvironmentsResponse,
   ListResponse,
+  Rollback,
 } from '@release-coordinator/backstage-plugin-common';
 import {
   annotatedComponent,
@@ -25,6 +31,7 @@ import {
   ReleaseCoordinatorApi,
   releaseCoordinatorApiRef,
 } from '../../api';
+import { makeRollbackPlan } from '../../__testUtils__/rollbacks';
 import { releaseReadinessRouteRef } from '../../routes';
 import { DeploymentsContent } from './DeploymentsContent';
 
@@ -57,6 +64,11 @@ function mockApi(options: {
         return options.history ? options.history(request) : { items: [] };
       },
     ),
+    // Each environment card loads its rollback state (covered in RollbackButton's tests).
+    getRollbackPlan: jest.fn(async (request: { environment: string }) =>
+      makeRollbackPlan({ environment: request.environment }),
+    ),
+    listRollbacks: jest.fn(async () => ({ items: [] as Rollback[] })),
   };
 }
 
@@ -88,13 +100,19 @@ async function renderTab(
         apis={[
           [releaseCoordinatorApiRef, api],
           [signalApiRef, options.signalApi],
+          [permissionApiRef, mockApis.permission()],
         ]}
       >
         {tab}
       </TestApiProvider>
     ) : (
       // No signals API: the tab must work without it.
-      <TestApiProvider apis={[[releaseCoordinatorApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [releaseCoordinatorApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         {tab}
       </TestApiProvider>
     ),

@@ -20,6 +20,7 @@ import {
 import { EntityTabCard } from '../EntityTabCard';
 import { EnvironmentCards } from '../EnvironmentCards';
 import { ProviderSyncStatus } from '../ProviderSyncStatus';
+import { EnvironmentRollback } from '../RollbackButton';
 import { DemoDataBanner } from './DemoDataBanner';
 import { NoDeployments } from './NoDeployments';
 
@@ -39,11 +40,15 @@ function EntityDeployments(props: { entity: Entity }) {
   const environments = useEnvironments(entityRef);
   const history = useDeployments({ entityRef, filters });
   const filtered = Boolean(filters.environment || filters.status);
-
-  useDeploymentsSignal(entityRef, () => {
+  // Bumped on every refresh: the environment cards reload their rollback state.
+  const [refreshKey, setRefreshKey] = useState(0);
+  const refresh = () => {
     environments.retry();
     history.refresh();
-  });
+    setRefreshKey(key => key + 1);
+  };
+
+  useDeploymentsSignal(entityRef, refresh);
 
   if (environments.error) {
     return <ResponseErrorPanel error={environments.error} />;
@@ -78,6 +83,14 @@ function EntityDeployments(props: { entity: Entity }) {
       <EnvironmentCards
         environments={environments.value.environments}
         promotedFrom={environments.value.promotedFrom}
+        renderActions={summary => (
+          <EnvironmentRollback
+            entityRef={entityRef}
+            environment={summary.environment}
+            refreshKey={refreshKey}
+            onChanged={refresh}
+          />
+        )}
       />
       <Box mt={2}>
         <ProviderSyncStatus sync={sync} />

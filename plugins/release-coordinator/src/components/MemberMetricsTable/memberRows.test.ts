@@ -1,3 +1,4 @@
+import { makeCostMember } from '../../__testUtils__/costs';
 import { makeBreakdown } from '../../__testUtils__/metrics';
 import {
   compareNullable,
@@ -34,6 +35,49 @@ describe('memberRowsCsv', () => {
     );
     expect(lines).toHaveLength(4);
     expect(lines[3]).toBe('');
+  });
+
+  it('adds a column per currency when members are billed in several, never adding currencies up', () => {
+    const rows = memberRows([
+      makeCostMember('payments', { total: 100.5, currency: 'USD' }),
+      makeCostMember('ledger', {
+        total: null,
+        currency: null,
+        byCurrency: [
+          { currency: 'EUR', total: 40 },
+          { currency: 'USD', total: 7.25 },
+        ],
+      }),
+      makeCostMember('search', { total: 12, currency: 'GBP' }),
+      makeCostMember('docs', { total: null, currency: null }),
+    ]);
+    const lines = memberRowsCsv(rows).split('\r\n');
+    const cost = (line: string) => line.split(',').slice(12);
+
+    expect(cost(lines[0])).toEqual([
+      'infrastructure_cost',
+      'currency',
+      'infrastructure_cost_eur',
+      'infrastructure_cost_gbp',
+      'infrastructure_cost_usd',
+    ]);
+    expect(lines.slice(1, 5).map(cost)).toEqual([
+      ['100.5', 'USD', '', '', '100.5'],
+      // Several currencies: no single total, each in its own column.
+      ['', 'EUR;USD', '40', '', '7.25'],
+      ['12', 'GBP', '', '12', ''],
+      ['', '', '', '', ''],
+    ]);
+  });
+
+  it('keeps one cost column when every member is billed in the same currency', () => {
+    const csv = memberRowsCsv(
+      memberRows([
+        makeCostMember('payments', { total: 10, currency: 'EUR' }),
+        makeCostMember('ledger', { total: 5, currency: 'EUR' }),
+      ]),
+    );
+    expect(csv.split('\r\n')[0]).toMatch(/,infrastructure_cost,currency$/);
   });
 });
 

@@ -74,18 +74,53 @@ const CSV_COLUMNS: Array<[string, (row: MemberRow) => CsvCell]> = [
   ['time_to_recovery_median_seconds', row => row.recoverySeconds],
   ['time_to_recovery_tier', row => row.recoveryTier],
   ['uptime', row => row.uptime],
+  // Empty when the member's cost is in several currencies (never added up).
   ['infrastructure_cost', row => row.costTotal],
-  ['currency', row => row.costCurrency],
+  // The codes, `;`-separated, when the member's cost is in several.
+  [
+    'currency',
+    row =>
+      row.costByCurrency.length > 0
+        ? row.costByCurrency.map(entry => entry.currency).join(';')
+        : row.costCurrency,
+  ],
 ];
+
+/** The member's window cost per currency (one entry, or its byCurrency). */
+function costPerCurrency(row: MemberRow): Map<string, number> {
+  if (row.costByCurrency.length > 0) {
+    return new Map(row.costByCurrency.map(e => [e.currency, e.total]));
+  }
+  return row.costTotal !== null && row.costCurrency
+    ? new Map([[row.costCurrency, row.costTotal]])
+    : new Map();
+}
 
 /**
  * The table as CSV, unrounded (ratios 0..1, durations in seconds) so it
- * can be analysed further; empty cells where a value is null.
+ * can be analysed further; empty cells where a value is null. When the
+ * members' cost is in more than one currency, one more column per currency
+ * (`infrastructure_cost_eur`, `infrastructure_cost_usd`, ...) holds each
+ * member's cost in it, so every currency can be summed on its own.
  */
 export function memberRowsCsv(rows: MemberRow[]): string {
+  const perCurrency = rows.map(costPerCurrency);
+  const currencies = [
+    ...new Set(perCurrency.flatMap(costs => [...costs.keys()])),
+  ].sort();
+  const currencyColumns: Array<[string, (index: number) => CsvCell]> =
+    currencies.length > 1
+      ? currencies.map(currency => [
+          `infrastructure_cost_${currency.toLocaleLowerCase('en-US')}`,
+          index => perCurrency[index].get(currency),
+        ])
+      : [];
   return buildCsv(
-    CSV_COLUMNS.map(([header]) => header),
-    rows.map(row => CSV_COLUMNS.map(([, cell]) => cell(row))),
+    [...CSV_COLUMNS, ...currencyColumns].map(([header]) => header),
+    rows.map((row, index) => [
+      ...CSV_COLUMNS.map(([, cell]) => cell(row)),
+      ...currencyColumns.map(([, cell]) => cell(index)),
+    ]),
   );
 }
 

@@ -1,0 +1,134 @@
+import {
+  Deployment,
+  ListResponse,
+  Rollback,
+} from '@release-coordinator/backstage-plugin-common';
+import { DeploymentUpsert } from '../deployments/DeploymentStore';
+
+/** A rollback to store; the store assigns id and timestamps. */
+export interface NewRollback {
+  entityRef: string;
+  environment: string;
+  /**
+   * `pending` takes the entity's and environment's lock (and fails to insert
+   * while another rollback holds it); `failed` and `dry-run` are recorded
+   * without it.
+   */
+  state: 'pending' | 'failed' | 'dry-run';
+  fromDeploymentId?: string;
+  fromVersion?: string;
+  targetDeploymentId: string;
+  targetVersion: string;
+  reason: string;
+  initiator: string;
+  automated: boolean;
+  incidentId?: string;
+  provider: string;
+  error?: string;
+  confirmedMigrationRollback: boolean;
+  idempotencyKey: string;
+  /** Hash of the request, to tell a retry from a reused key. */
+  requestFingerprint: string;
+  /** The deployment an automated rollback was started for (unique). */
+  automatedForDeploymentId?: string;
+}
+
+/** A stored rollback with what the store keeps besides the wire fields. */
+export interface StoredRollback extends Rollback {
+  idempotencyKey: string;
+  requestFingerprint: string;
+}
+
+/** Filter and page of {@link RollbackStore.listRollbacks}. */
+export interface ListRollbacksOptions {
+  entityRef: string;
+  environment?: string;
+  limit: number;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+}
+
+/** A critical incident, as target resolution needs it. */
+export interface CriticalIncident {
+  id: string;
+  startedAt: string;
+}
+
+/**
+ * Persistence of rollback requests. The constraints that make rollbacks safe
+ * under concurrency live in the database (see the migration): inserts that
+ * collide with them report `inserted: false` and the caller re-reads to see
+ * which one it was.
+ */
+export interface RollbackStore {
+  /**
+   * Inserts a rollback unless it collides with a unique constraint (same
+   * idempotency key, the environment's lock, or an automated rollback of
+   * the same deployment); then nothing is written.
+   */
+  insertRollback(
+    rollback: NewRollback,
+  ): Promise<
+    { inserted: true; rollback: StoredRollback } | { inserted: false }
+  >;
+  getRollback(id: string): Promise<StoredRollback | undefined>;
+  findByIdempotencyKey(
+    entityRef: string,
+    idempotencyKey: string,
+  ): Promise<StoredRollback | undefined>;
+  findAutomatedFor(deploymentId: string): Promise<StoredRollback | undefined>;
+  /** The pending or running rollback of the entity and environment, if any. */
+  findActive(
+    entityRef: string,
+    environment: string,
+  ): Promise<StoredRollback | undefined>;
+  /**
+   * Marks the active rollback of the entity and environment failed with
+   * `error`, releasing the lock, if it was created before `createdBefore`.
+   */
+  expireStale(options: {
+    entityRef: string;
+    environment: string;
+    createdBefore: Date;
+    error: string;
+  }): Promise<StoredRollback | undefined>;
+  /** Rollbacks of an entity, newest first, one page at a time. */
+  listRollbacks(options: ListRollbacksOptions): Promise<ListResponse<Rollback>>;
+  /**
+   * In one transaction: upserts the deployment the provider started and
+   * moves the pending rollback to the state of that deployment as stored
+   * (running, or succeeded/failed when it already finished, releasing the
+   * lock), with its deployment id and url.
+   */
+  recordExecution(
+    rollbackId: string,
+    deployment: DeploymentUpsert,
+  ): Promise<StoredRollback>;
+  /** Marks an active rollback failed and releases its lock. */
+  markFailed(rollbackId: string, error: string): Promise<StoredRollback>;
+  /**
+   * Moves active rollbacks whose deployment (one of `deploymentIds`) has
+   * finished to succeeded or failed, releasing their locks; returns those
+   * this call moved.
+   */
+  settleFromDeployments(deploymentIds: string[]): Promise<StoredRollback[]>;
+  /**
+   * Succeeded deployments (any kind) of the entity in the environment,
+   * latest finished first, at most `limit`.
+   */
+  listSucceededDeployments(options: {
+    entityRef: string;
+    environment: string;
+    limit: number;
+  }): Promise<Deployment[]>;
+  getDeployment(id: string): Promise<Deployment | undefined>;
+  /**
+   * Critical incidents of the entity in the environment (no environment
+   * counts as production) that started at or after `since`.
+   */
+  listCriticalIncidents(options: {
+    entityRef: string;
+    environment: string;
+    since?: string;
+  }): Promise<CriticalIncident[]>;
+}
