@@ -1,44 +1,14 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  DeploymentProvider,
-  releaseCoordinatorDeploymentProvidersExtensionPoint,
-  supportsRollback,
-} from '@release-coordinator/backstage-plugin-node';
+import { supportsRollback } from '@release-coordinator/backstage-plugin-node';
+import { registeredExtensions } from '@release-coordinator/backstage-plugin-node/testUtils';
 import argoCdModule from './index';
 
-/**
- * Starts a backend with the module and a stand-in for the Release
- * Coordinator plugin that only collects the providers added to its
- * extension point (a module never depends on the backend package).
- */
+/** What the module adds to the extension points, started with `config`. */
 async function registeredProviders(config: object) {
-  const deployments: DeploymentProvider[] = [];
-  const hostPlugin = createBackendPlugin({
-    pluginId: 'release-coordinator',
-    register(env) {
-      env.registerExtensionPoint(
-        releaseCoordinatorDeploymentProvidersExtensionPoint,
-        { addDeploymentProviders: (...p) => deployments.push(...p) },
-      );
-      env.registerInit({
-        deps: { logger: coreServices.logger },
-        async init() {},
-      });
-    },
+  const { deploymentProviders } = await registeredExtensions({
+    module: argoCdModule,
+    config,
   });
-  const backend = await startTestBackend({
-    features: [
-      hostPlugin,
-      argoCdModule,
-      mockServices.rootConfig.factory({ data: config }),
-    ],
-  });
-  await backend.stop();
-  return deployments;
+  return deploymentProviders;
 }
 
 describe('argocd module', () => {

@@ -1,38 +1,13 @@
-import { createBackendPlugin } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  CostProvider,
-  releaseCoordinatorCostProvidersExtensionPoint,
-} from '@release-coordinator/backstage-plugin-node';
+import { registeredExtensions } from '@release-coordinator/backstage-plugin-node/testUtils';
 import awsCostModule from './index';
 
-/**
- * Starts a backend with the module and a stand-in for the Release
- * Coordinator plugin that collects the cost providers added to it.
- */
+/** What the module adds to the extension points, started with `config`. */
 async function registered(config: object) {
-  const providers: CostProvider[] = [];
-  const hostPlugin = createBackendPlugin({
-    pluginId: 'release-coordinator',
-    register(env) {
-      env.registerExtensionPoint(
-        releaseCoordinatorCostProvidersExtensionPoint,
-        {
-          addCostProviders: (...p) => providers.push(...p),
-        },
-      );
-      env.registerInit({ deps: {}, async init() {} });
-    },
+  const { costProviders } = await registeredExtensions({
+    module: awsCostModule,
+    config,
   });
-  const backend = await startTestBackend({
-    features: [
-      hostPlugin,
-      awsCostModule,
-      mockServices.rootConfig.factory({ data: config }),
-    ],
-  });
-  await backend.stop();
-  return providers.map(p => p.id);
+  return costProviders.map(p => p.id);
 }
 
 describe('aws-cost module', () => {

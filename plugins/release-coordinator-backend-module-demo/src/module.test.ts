@@ -1,59 +1,14 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  CostProvider,
-  DeploymentProvider,
-  IncidentProvider,
-  releaseCoordinatorCostProvidersExtensionPoint,
-  releaseCoordinatorDeploymentProvidersExtensionPoint,
-  releaseCoordinatorIncidentProvidersExtensionPoint,
-} from '@release-coordinator/backstage-plugin-node';
+import { registeredExtensions } from '@release-coordinator/backstage-plugin-node/testUtils';
 import demoModule from './index';
 
-/**
- * Starts a backend with the demo module and a stand-in for the Release
- * Coordinator plugin that only collects what is added to its extension
- * points (the module must not depend on the backend package).
- */
+/** What the module adds to the extension points, started with `config`. */
 async function registeredProviders(config: object) {
-  const deployments: DeploymentProvider[] = [];
-  const incidents: IncidentProvider[] = [];
-  const costs: CostProvider[] = [];
-  const hostPlugin = createBackendPlugin({
-    pluginId: 'release-coordinator',
-    register(env) {
-      env.registerExtensionPoint(
-        releaseCoordinatorDeploymentProvidersExtensionPoint,
-        { addDeploymentProviders: (...p) => deployments.push(...p) },
-      );
-      env.registerExtensionPoint(
-        releaseCoordinatorIncidentProvidersExtensionPoint,
-        { addIncidentProviders: (...p) => incidents.push(...p) },
-      );
-      env.registerExtensionPoint(
-        releaseCoordinatorCostProvidersExtensionPoint,
-        {
-          addCostProviders: (...p) => costs.push(...p),
-        },
-      );
-      env.registerInit({
-        deps: { logger: coreServices.logger },
-        async init() {},
-      });
-    },
-  });
-  const backend = await startTestBackend({
-    features: [
-      hostPlugin,
-      demoModule,
-      mockServices.rootConfig.factory({ data: config }),
-    ],
-  });
-  await backend.stop();
-  return { deployments, incidents, costs };
+  const registered = await registeredExtensions({ module: demoModule, config });
+  return {
+    deployments: registered.deploymentProviders,
+    incidents: registered.incidentProviders,
+    costs: registered.costProviders,
+  };
 }
 
 describe('demo module', () => {

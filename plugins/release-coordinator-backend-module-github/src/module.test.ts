@@ -1,52 +1,15 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  DeploymentProvider,
-  releaseCoordinatorDeploymentProvidersExtensionPoint,
-  releaseCoordinatorWebhookHandlersExtensionPoint,
-  WebhookHandler,
-} from '@release-coordinator/backstage-plugin-node';
+import { registeredExtensions } from '@release-coordinator/backstage-plugin-node/testUtils';
 import githubModule from './index';
 
-/**
- * Starts a backend with the github module and a stand-in for the Release
- * Coordinator plugin that only collects what is added to its extension
- * points (the module must not depend on the backend package).
- */
+/** What the module adds to the extension points, started with `config`. */
 async function registered(config: object) {
-  const providers: DeploymentProvider[] = [];
-  const handlers: WebhookHandler[] = [];
-  const hostPlugin = createBackendPlugin({
-    pluginId: 'release-coordinator',
-    register(env) {
-      env.registerExtensionPoint(
-        releaseCoordinatorDeploymentProvidersExtensionPoint,
-        { addDeploymentProviders: (...p) => providers.push(...p) },
-      );
-      env.registerExtensionPoint(
-        releaseCoordinatorWebhookHandlersExtensionPoint,
-        { addWebhookHandlers: (...h) => handlers.push(...h) },
-      );
-      env.registerInit({
-        deps: { logger: coreServices.logger },
-        async init() {},
-      });
-    },
+  const { deploymentProviders, webhookHandlers } = await registeredExtensions({
+    module: githubModule,
+    config,
   });
-  const backend = await startTestBackend({
-    features: [
-      hostPlugin,
-      githubModule,
-      mockServices.rootConfig.factory({ data: config }),
-    ],
-  });
-  await backend.stop();
   return {
-    providers: providers.map(p => p.id),
-    handlers: handlers.map(h => h.path),
+    providers: deploymentProviders.map(p => p.id),
+    handlers: webhookHandlers.map(h => h.path),
   };
 }
 

@@ -1,53 +1,16 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  DeploymentProvider,
-  releaseCoordinatorDeploymentProvidersExtensionPoint,
-  releaseCoordinatorWebhookHandlersExtensionPoint,
-  supportsRollback,
-  WebhookHandler,
-} from '@release-coordinator/backstage-plugin-node';
+import { supportsRollback } from '@release-coordinator/backstage-plugin-node';
+import { registeredExtensions } from '@release-coordinator/backstage-plugin-node/testUtils';
 import gitlabModule from './index';
 import { GitlabTestServer } from './__testUtils__/GitlabTestServer';
 import { gitlabDeployment, gitlabPipeline } from './__testUtils__/fixtures';
 
-/**
- * Starts a backend with the GitLab module and a stand-in for the Release
- * Coordinator plugin that only collects what is added to its extension
- * points (the module must not depend on the backend package).
- */
+/** What the module adds to the extension points, started with `config`. */
 async function registered(config: object) {
-  const providers: DeploymentProvider[] = [];
-  const handlers: WebhookHandler[] = [];
-  const hostPlugin = createBackendPlugin({
-    pluginId: 'release-coordinator',
-    register(env) {
-      env.registerExtensionPoint(
-        releaseCoordinatorDeploymentProvidersExtensionPoint,
-        { addDeploymentProviders: (...p) => providers.push(...p) },
-      );
-      env.registerExtensionPoint(
-        releaseCoordinatorWebhookHandlersExtensionPoint,
-        { addWebhookHandlers: (...h) => handlers.push(...h) },
-      );
-      env.registerInit({
-        deps: { logger: coreServices.logger },
-        async init() {},
-      });
-    },
+  const { deploymentProviders, webhookHandlers } = await registeredExtensions({
+    module: gitlabModule,
+    config,
   });
-  const backend = await startTestBackend({
-    features: [
-      hostPlugin,
-      gitlabModule,
-      mockServices.rootConfig.factory({ data: config }),
-    ],
-  });
-  await backend.stop();
-  return { providers, handlers };
+  return { providers: deploymentProviders, handlers: webhookHandlers };
 }
 
 describe('gitlab module', () => {

@@ -1,46 +1,15 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  CostProvider,
-  releaseCoordinatorCostProvidersExtensionPoint,
-} from '@release-coordinator/backstage-plugin-node';
+import { registeredExtensions } from '@release-coordinator/backstage-plugin-node/testUtils';
 import openCostModule from './index';
 import { readOpenCostSettings } from './config';
 import { ConfigReader } from '@backstage/config';
 
-/**
- * Starts a backend with the module and a stand-in for the Release
- * Coordinator plugin that collects the cost providers added to it.
- */
+/** What the module adds to the extension points, started with `config`. */
 async function registered(config: object) {
-  const providers: CostProvider[] = [];
-  const hostPlugin = createBackendPlugin({
-    pluginId: 'release-coordinator',
-    register(env) {
-      env.registerExtensionPoint(
-        releaseCoordinatorCostProvidersExtensionPoint,
-        {
-          addCostProviders: (...p) => providers.push(...p),
-        },
-      );
-      env.registerInit({
-        deps: { logger: coreServices.logger },
-        async init() {},
-      });
-    },
+  const { costProviders } = await registeredExtensions({
+    module: openCostModule,
+    config,
   });
-  const backend = await startTestBackend({
-    features: [
-      hostPlugin,
-      openCostModule,
-      mockServices.rootConfig.factory({ data: config }),
-    ],
-  });
-  await backend.stop();
-  return providers.map(p => p.id);
+  return costProviders.map(p => p.id);
 }
 
 describe('opencost module', () => {

@@ -1,55 +1,15 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  IncidentProvider,
-  releaseCoordinatorIncidentProvidersExtensionPoint,
-  releaseCoordinatorWebhookHandlersExtensionPoint,
-  WebhookHandler,
-} from '@release-coordinator/backstage-plugin-node';
+import { registeredExtensions } from '@release-coordinator/backstage-plugin-node/testUtils';
 import pagerDutyModule from './index';
 
-/**
- * Starts a backend with the module and a stand-in for the Release
- * Coordinator plugin that collects what is added to its extension points.
- */
+/** What the module adds to the extension points, started with `config`. */
 async function registered(config: object) {
-  const handlers: WebhookHandler[] = [];
-  const providers: IncidentProvider[] = [];
-  const hostPlugin = createBackendPlugin({
-    pluginId: 'release-coordinator',
-    register(env) {
-      env.registerExtensionPoint(
-        releaseCoordinatorWebhookHandlersExtensionPoint,
-        {
-          addWebhookHandlers: (...h) => handlers.push(...h),
-        },
-      );
-      env.registerExtensionPoint(
-        releaseCoordinatorIncidentProvidersExtensionPoint,
-        {
-          addIncidentProviders: (...p) => providers.push(...p),
-        },
-      );
-      env.registerInit({
-        deps: { logger: coreServices.logger },
-        async init() {},
-      });
-    },
+  const { incidentProviders, webhookHandlers } = await registeredExtensions({
+    module: pagerDutyModule,
+    config,
   });
-  const backend = await startTestBackend({
-    features: [
-      hostPlugin,
-      pagerDutyModule,
-      mockServices.rootConfig.factory({ data: config }),
-    ],
-  });
-  await backend.stop();
   return {
-    paths: handlers.map(h => h.path),
-    providerIds: providers.map(p => p.id),
+    paths: webhookHandlers.map(h => h.path),
+    providerIds: incidentProviders.map(p => p.id),
   };
 }
 

@@ -1,45 +1,13 @@
-import {
-  coreServices,
-  createBackendPlugin,
-} from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  releaseCoordinatorWebhookHandlersExtensionPoint,
-  WebhookHandler,
-} from '@release-coordinator/backstage-plugin-node';
+import { registeredExtensions } from '@release-coordinator/backstage-plugin-node/testUtils';
 import prometheusModule from './index';
 
-/**
- * Starts a backend with the module and a stand-in for the Release
- * Coordinator plugin that only collects the webhook handlers added to its
- * extension point (the module must not depend on the backend package).
- */
+/** What the module adds to the extension points, started with `config`. */
 async function registeredHandlers(config: object) {
-  const handlers: WebhookHandler[] = [];
-  const hostPlugin = createBackendPlugin({
-    pluginId: 'release-coordinator',
-    register(env) {
-      env.registerExtensionPoint(
-        releaseCoordinatorWebhookHandlersExtensionPoint,
-        {
-          addWebhookHandlers: (...h) => handlers.push(...h),
-        },
-      );
-      env.registerInit({
-        deps: { logger: coreServices.logger },
-        async init() {},
-      });
-    },
+  const { webhookHandlers } = await registeredExtensions({
+    module: prometheusModule,
+    config,
   });
-  const backend = await startTestBackend({
-    features: [
-      hostPlugin,
-      prometheusModule,
-      mockServices.rootConfig.factory({ data: config }),
-    ],
-  });
-  await backend.stop();
-  return handlers;
+  return webhookHandlers;
 }
 
 describe('prometheus module', () => {

@@ -11,16 +11,13 @@ import {
   TEST_SECRET_ACCESS_KEY,
 } from '../../../plugins/release-coordinator-backend-module-aws-cost/src/__testUtils__/costExplorerServer';
 import { Portal } from './portal';
+import { sleep } from './processes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const dayOf = (offset: number) =>
   new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + offset * DAY_MS)
     .toISOString()
     .slice(0, 10);
-
-async function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 const SOURCE = 'aws-cost:AmortizedCost';
 
@@ -38,25 +35,27 @@ describe('aws-cost module against a local Cost Explorer-speaking server', () => 
   let token: string;
 
   // Three whole days and today (never asked for: End is exclusive).
-  const items: CostLineItem[] = [-3, -2, -1, 0].flatMap((offset): CostLineItem[] => [
-    {
-      date: dayOf(offset),
-      tags: { service: 'payments-api' },
-      amounts: { UnblendedCost: 99, AmortizedCost: 30 + offset },
-    },
-    {
-      date: dayOf(offset),
-      tags: { service: 'invoicing', team: 'payments' },
-      amounts: { UnblendedCost: 99, AmortizedCost: 8 },
-    },
-    // Another team's invoicing cost: excluded by the team=payments filter.
-    {
-      date: dayOf(offset),
-      tags: { service: 'invoicing', team: 'finance' },
-      amounts: { UnblendedCost: 99, AmortizedCost: 1000 },
-    },
-    { date: dayOf(offset), tags: {}, amounts: { AmortizedCost: 500 } },
-  ]);
+  const items: CostLineItem[] = [-3, -2, -1, 0].flatMap(
+    (offset): CostLineItem[] => [
+      {
+        date: dayOf(offset),
+        tags: { service: 'payments-api' },
+        amounts: { UnblendedCost: 99, AmortizedCost: 30 + offset },
+      },
+      {
+        date: dayOf(offset),
+        tags: { service: 'invoicing', team: 'payments' },
+        amounts: { UnblendedCost: 99, AmortizedCost: 8 },
+      },
+      // Another team's invoicing cost: excluded by the team=payments filter.
+      {
+        date: dayOf(offset),
+        tags: { service: 'invoicing', team: 'finance' },
+        amounts: { UnblendedCost: 99, AmortizedCost: 1000 },
+      },
+      { date: dayOf(offset), tags: {}, amounts: { AmortizedCost: 500 } },
+    ],
+  );
 
   beforeAll(async () => {
     ce = await startCostExplorer({ items, estimatedFrom: dayOf(-1) });

@@ -12,6 +12,7 @@ import {
   githubUser,
 } from '../../../plugins/release-coordinator-backend-module-github/src/__testUtils__/FakeGithubServer';
 import { Portal } from './portal';
+import { sleep } from './processes';
 
 const REPO = 'example-org/payments-api';
 const SECRET = 'e2e-github-webhook-secret';
@@ -22,10 +23,6 @@ const WEBHOOK_PATH = '/api/release-coordinator/webhooks/github';
 
 /** A 40-character hex commit sha numbered `n`. */
 const sha = (n: number) => `${n}`.padStart(40, 'a');
-
-async function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 /**
  * End-to-end: the real portal backend with the GitHub module pointed (via

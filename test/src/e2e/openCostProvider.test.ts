@@ -8,16 +8,13 @@ import {
   startOpenCost,
 } from '../../../plugins/release-coordinator-backend-module-opencost/src/__testUtils__/openCostServer';
 import { Portal } from './portal';
+import { sleep } from './processes';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const dayOf = (offset: number) =>
   new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + offset * DAY_MS)
     .toISOString()
     .slice(0, 10);
-
-async function sleep(ms: number) {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
 
 /**
  * End-to-end: the real portal backend with the OpenCost module pointed

@@ -1,0 +1,7 @@
+/**
+ * Test utilities for Release Coordinator backend modules.
+ *
+ * @packageDocumentation
+ */
+export { registeredExtensions } from './registeredExtensions';
+export type { RegisteredExtensions } from './registeredExtensions';
