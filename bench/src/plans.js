@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * Query plans of the metrics store's three queries (as written in
+ * Query plans of the metrics store's queries (as written in
  * plugins/release-coordinator-backend/src/metrics/DatabaseMetricsStore.ts)
  * on the generated data, so a miss can be traced to a plan. Rebuilt here
  * with the same knex calls; the bench never changes backend code.
@@ -19,9 +19,26 @@ function queries(knex, entityRefs, environment, windowDays, endMs) {
     new Date(endDay - 3 * windowDays * DAY_MS).toISOString(),
   );
   const costTo = day(new Date(endDay).toISOString());
+  const todayStart = new Date(endDay).toISOString();
   return {
-    // Commit times come with the row (deployments.commit_times), no join.
-    deployments: knex('deployments')
+    // Whole UTC days: the daily rollup (primary-key range per entity).
+    daily: knex('metrics_daily')
+      .select(
+        'entity_ref',
+        'day',
+        'succeeded',
+        'failed',
+        'failed_in_production',
+        'rollbacks',
+        'lead_times',
+        'durations',
+      )
+      .whereIn('entity_ref', entityRefs)
+      .andWhere('environment', environment)
+      .andWhere('day', '>=', day(from))
+      .andWhere('day', '<=', day(to)),
+    // A partial day (here: today up to the window's end) from the rows.
+    partialDay: knex('deployments')
       .select(
         'id',
         'entity_ref',
@@ -34,7 +51,7 @@ function queries(knex, entityRefs, environment, windowDays, endMs) {
       )
       .whereIn('entity_ref', entityRefs)
       .andWhere('environment', environment)
-      .andWhere('finished_at', '>=', from)
+      .andWhere('finished_at', '>=', todayStart)
       .andWhere('finished_at', '<', to)
       .andWhere(b =>
         b
@@ -47,6 +64,12 @@ function queries(knex, entityRefs, environment, windowDays, endMs) {
             x.where('kind', 'rollback').andWhere('status', 'succeeded'),
           ),
       ),
+    partialDayFailures: knex('metrics_failed_deployments')
+      .select('deployment_id')
+      .whereIn('entity_ref', entityRefs)
+      .andWhere('environment', environment)
+      .andWhere('finished_at', '>=', todayStart)
+      .andWhere('finished_at', '<', to),
     incidents: knex('incidents')
       .select('id', 'entity_ref', 'severity', 'started_at', 'resolved_at')
       .whereIn('entity_ref', entityRefs)
@@ -59,11 +82,14 @@ function queries(knex, entityRefs, environment, windowDays, endMs) {
         b.whereNull('resolved_at').orWhere('resolved_at', '>=', from),
       )
       .whereIn('severity', ['critical', 'major']),
+    // Summed per day and currency by the database.
     costs: knex('cost_records')
-      .select('entity_ref', 'date', 'source', 'amount', 'currency')
+      .select('date', 'currency')
+      .sum({ amount: 'amount' })
       .whereIn('entity_ref', entityRefs)
       .andWhere('date', '>=', costFrom)
-      .andWhere('date', '<', costTo),
+      .andWhere('date', '<', costTo)
+      .groupBy('date', 'currency'),
   };
 }
 

@@ -56,6 +56,33 @@ async function analyze(knex, client) {
 }
 
 /** Rows per table, for the report. */
+/**
+ * Waits until the backend's background task has brought the metrics
+ * rollups up to date with the generated history (migration
+ * 20261126160000_metrics_rollups.js: rows written outside the backend are
+ * marked by triggers, like any other write), so that no recomputation runs
+ * during the measurements. Returns the seconds it took.
+ */
+async function waitForRollups(db, label) {
+  const knex = connect(db.client, db.target, { bulk: false });
+  const started = Date.now();
+  try {
+    for (;;) {
+      const [{ n }] = await knex('metrics_dirty').count({ n: '*' });
+      if (Number(n) === 0) break;
+      if (Date.now() - started > 30 * 60_000) {
+        throw new Error(`${label}: metrics rollups not done after 30 min`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 1000));
+    }
+  } finally {
+    await knex.destroy();
+  }
+  const seconds = (Date.now() - started) / 1000;
+  log(`${label}: metrics rollups up to date after ${seconds.toFixed(1)} s`);
+  return seconds;
+}
+
 async function rowCounts(knex) {
   const counts = {};
   for (const table of [
@@ -136,6 +163,10 @@ async function benchDatabase(database, config, workDir, postgres, results) {
     timings.restartSeconds = (
       await timed(`${database}: restart`, () => portal.start())
     ).seconds;
+    timings.rollupsSmallSeconds = await waitForRollups(
+      db,
+      `${database}: small phase`,
+    );
     let token = await portal.guestToken();
     let headers = { authorization: `Bearer ${token}` };
     const smallProbe = await pairedLatency(
@@ -162,32 +193,42 @@ async function benchDatabase(database, config, workDir, postgres, results) {
     const groupRefs = Array.from({ length: config.groupSize }, (_, i) =>
       e.ref(i),
     );
-    results.plans = {
-      probe: await explainMetricsQueries(
-        knex,
-        db.client,
-        [e.ref(e.probe)],
-        'production',
-        config.windowDays,
-      ),
-      heavy: await explainMetricsQueries(
-        knex,
-        db.client,
-        [e.ref(e.heavy)],
-        'production',
-        config.windowDays,
-      ),
-      group: await explainMetricsQueries(
-        knex,
-        db.client,
-        groupRefs,
-        'production',
-        config.windowDays,
-      ),
-    };
     await knex.destroy();
 
     await portal.start();
+    timings.rollupsLargeSeconds = await waitForRollups(
+      db,
+      `${database}: large phase`,
+    );
+    // The plans of the store's queries on the data as measured.
+    knex = connect(db.client, db.target, { bulk: false });
+    try {
+      results.plans = {
+        probe: await explainMetricsQueries(
+          knex,
+          db.client,
+          [e.ref(e.probe)],
+          'production',
+          config.windowDays,
+        ),
+        heavy: await explainMetricsQueries(
+          knex,
+          db.client,
+          [e.ref(e.heavy)],
+          'production',
+          config.windowDays,
+        ),
+        group: await explainMetricsQueries(
+          knex,
+          db.client,
+          groupRefs,
+          'production',
+          config.windowDays,
+        ),
+      };
+    } finally {
+      await knex.destroy();
+    }
     token = await portal.guestToken();
     headers = { authorization: `Bearer ${token}` };
     const measureStarted = Date.now();

@@ -101,6 +101,12 @@ export interface Config {
     metrics?: {
       /** Year of the DORA report whose tier thresholds apply. Default 2023. */
       doraReportYear?: number;
+      /**
+       * How often the daily rollups of changed entities are recomputed in the
+       * background (a metrics read also recomputes what it needs first).
+       * Default 30 seconds.
+       */
+      rollupRefreshFrequency?: HumanDuration;
     };
 
     /** Schedule of the provider pulls. */

@@ -20,7 +20,10 @@ import { DeploymentService } from './deployments/DeploymentService';
 import { ProviderSyncScheduler } from './providers/ProviderSyncScheduler';
 import { ProviderRegistry } from './service/ProviderRegistry';
 import { createRouter } from './service/router';
-import { readDoraReportYear } from './metrics/config';
+import {
+  readDoraReportYear,
+  readRollupRefreshFrequency,
+} from './metrics/config';
 import { DatabaseMetricsStore } from './metrics/DatabaseMetricsStore';
 import { MetricsService } from './metrics/MetricsService';
 import { DatabaseCostStore } from './costs/DatabaseCostStore';
@@ -184,9 +187,27 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           costSink: costs,
         }).start();
 
+        const metricsStore = await DatabaseMetricsStore.create({ database });
         const metrics = new MetricsService({
-          store: await DatabaseMetricsStore.create({ database }),
+          store: metricsStore,
           reportYear: doraReportYear,
+        });
+        // Daily rollups of what changed (a metrics read also recomputes
+        // the entities it needs first); one replica at a time.
+        await scheduler.scheduleTask({
+          id: 'release-coordinator.metrics.rollups',
+          scope: 'global',
+          frequency: readRollupRefreshFrequency(config),
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 5 },
+          fn: async (signal?: AbortSignal) => {
+            const refreshed = await metricsStore.rollups.refreshAll(signal);
+            if (refreshed > 0) {
+              logger.debug(
+                `Recomputed metrics rollups of ${refreshed} entities`,
+              );
+            }
+          },
         });
 
         const webhooks = new WebhookService({

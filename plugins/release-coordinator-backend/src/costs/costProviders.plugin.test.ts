@@ -94,7 +94,10 @@ describe('cost providers in the plugin', () => {
       ],
     });
     const scheduler = pluginScheduler as SchedulerService;
-    expect((await scheduler.getScheduledTasks()).map(t => t.id)).toEqual([
+    expect(
+      (await scheduler.getScheduledTasks()).map(t => t.id).sort(),
+    ).toEqual([
+      'release-coordinator.metrics.rollups',
       'release-coordinator.sync.cloud',
     ]);
     await scheduler.triggerTask('release-coordinator.sync.cloud');

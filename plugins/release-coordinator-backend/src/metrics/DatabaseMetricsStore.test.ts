@@ -4,10 +4,22 @@ import { createTestDatabases } from '../database/__testUtils__/testDatabases';
 import { DatabaseDeploymentStore } from '../deployments/DatabaseDeploymentStore';
 import { clearHistory, storeHistory } from './__testUtils__/history';
 import { DatabaseMetricsStore } from './DatabaseMetricsStore';
+import { DeploymentSlot } from './MetricsStore';
 
 jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
+
+/** Slots in time order with their samples as sorted arrays. */
+function summarize(slots: DeploymentSlot[]) {
+  return [...slots]
+    .sort((a, b) => a.start - b.start || (a.entityRef < b.entityRef ? -1 : 1))
+    .map(slot => ({
+      ...slot,
+      leadTimes: [...slot.leadTimes].sort((x, y) => x - y),
+      durations: [...slot.durations].sort((x, y) => x - y),
+    }));
+}
 
 const payments = 'component:default/payments';
 const ledger = 'component:default/ledger';
@@ -201,59 +213,60 @@ describe.each(databases.eachSupportedId())(
         environment: 'production',
         from,
         to,
+        cuts: [],
         costFrom: '2026-11-01',
         costTo: '2026-11-11',
+        costPerEntity: true,
       });
-      const byId = new Map(
-        [...ids].map(([externalId, id]) => [id, externalId]),
-      );
-      expect(
-        data.deployments
-          .map(d => ({ ...d, id: byId.get(d.id) }))
-          .sort((a, b) => a.finishedAt - b.finishedAt),
-      ).toEqual([
+      const day = (iso: string) => {
+        const start = Date.parse(`${iso}T00:00:00.000Z`);
+        return { start, end: start + 86_400_000 };
+      };
+      expect(summarize(data.slots)).toEqual([
         {
-          id: 'at-from',
+          // at-from (failed; no startedAt, so no duration)
           entityRef: payments,
-          kind: 'deploy',
-          status: 'failed',
-          startedAt: null,
-          finishedAt: Date.parse('2026-11-01T00:00:00.000Z'),
-          rollbackOf: null,
-          // Commits are read for succeeded deploys only.
-          commitTimes: [],
+          ...day('2026-11-01'),
+          succeeded: 0,
+          failed: 1,
+          failedInProduction: 0,
+          rollbacks: 0,
+          leadTimes: [],
+          durations: [],
         },
         {
-          id: 'in-range',
+          // in-range, rolled back by `rollback`
           entityRef: payments,
-          kind: 'deploy',
-          status: 'succeeded',
-          startedAt: Date.parse('2026-11-01T23:50:00.000Z'),
-          finishedAt: Date.parse('2026-11-02T00:00:00.000Z'),
-          rollbackOf: null,
-          commitTimes: [Date.parse('2026-11-01T20:00:00.000Z')],
+          ...day('2026-11-02'),
+          succeeded: 1,
+          failed: 0,
+          failedInProduction: 1,
+          rollbacks: 0,
+          leadTimes: [4 * 3600],
+          durations: [600],
         },
         {
-          id: 'rollback',
           entityRef: payments,
-          kind: 'rollback',
-          status: 'succeeded',
-          startedAt: null,
-          finishedAt: Date.parse('2026-11-03T00:00:00.000Z'),
-          rollbackOf: ids.get('in-range'),
-          commitTimes: [],
+          ...day('2026-11-03'),
+          succeeded: 0,
+          failed: 0,
+          failedInProduction: 0,
+          rollbacks: 1,
+          leadTimes: [],
+          durations: [],
         },
         {
-          id: 'ledger-1',
           entityRef: ledger,
-          kind: 'deploy',
-          status: 'succeeded',
-          startedAt: null,
-          finishedAt: Date.parse('2026-11-06T00:00:00.000Z'),
-          rollbackOf: null,
-          commitTimes: [],
+          ...day('2026-11-06'),
+          succeeded: 1,
+          failed: 0,
+          failedInProduction: 0,
+          rollbacks: 0,
+          leadTimes: [],
+          durations: [],
         },
       ]);
+      expect(ids.get('in-range')).toBeDefined();
       expect(
         data.incidents
           .map(i => [i.entityRef, i.severity, i.startedAt, i.resolvedAt])
@@ -293,13 +306,17 @@ describe.each(databases.eachSupportedId())(
         environment: 'staging',
         from,
         to,
+        cuts: [],
         costFrom: '2026-11-01',
         costTo: '2026-11-11',
+        costPerEntity: true,
       });
       expect(data.incidents.map(i => i.startedAt)).toEqual([
         Date.parse('2026-11-05T00:00:00.000Z'),
       ]);
-      expect(data.deployments).toHaveLength(1);
+      expect(summarize(data.slots)).toEqual([
+        expect.objectContaining({ entityRef: payments, succeeded: 1 }),
+      ]);
     });
 
     it('reads the commit times of a deployment as its deployment_commits rows, whatever the order of reports', async () => {
@@ -349,49 +366,42 @@ describe.each(databases.eachSupportedId())(
         environment: 'production',
         from,
         to,
+        cuts: [],
         costFrom: '2026-11-01',
         costTo: '2026-11-11',
+        costPerEntity: true,
       });
       const stored: Array<{ external_id: string; committed_at: unknown }> =
         await knex('deployment_commits as c')
           .join('deployments as d', 'd.id', 'c.deployment_id')
           .where('d.entity_ref', entityRef)
           .select('d.external_id', 'c.committed_at');
-      const idOf = new Map(
-        (
-          await knex('deployments')
-            .where({ entity_ref: entityRef })
-            .select('id', 'external_id')
-        ).map(row => [row.id, row.external_id]),
-      );
-      const read = Object.fromEntries(
-        data.deployments.map(d => [
-          idOf.get(d.id),
-          [...d.commitTimes].sort((x, y) => x - y),
-        ]),
-      );
-      const expected = (externalId: string) =>
-        stored
-          .filter(row => row.external_id === externalId)
-          .map(row =>
-            row.committed_at instanceof Date
-              ? row.committed_at.getTime()
-              : Date.parse(String(row.committed_at)),
-          )
-          .sort((x, y) => x - y);
-      expect(read).toEqual({
-        a: expected('a'),
-        b: expected('b'),
-        c: [],
-      });
-      expect(read.a).toEqual(
+      const finished = Date.parse('2026-11-04T00:00:00.000Z');
+      const expected = stored
+        .filter(row => row.external_id === 'a' || row.external_id === 'b')
+        .map(
+          row =>
+            (finished -
+              (row.committed_at instanceof Date
+                ? row.committed_at.getTime()
+                : Date.parse(String(row.committed_at)))) /
+            1000,
+        )
+        .sort((x, y) => x - y);
+      const [slot] = summarize(data.slots);
+      expect(slot.succeeded).toBe(3);
+      expect(slot.leadTimes).toEqual(expected);
+      // a: c1 as first stored in its batch (01:30), c2, c3; b: c4 at 05:00.
+      expect(slot.leadTimes).toEqual(
         [
           '2026-11-01T01:30:00.000Z',
           '2026-11-01T02:00:00.000Z',
           '2026-11-01T03:00:00.000Z',
-        ].map(Date.parse),
+          '2026-11-01T05:00:00.000Z',
+        ]
+          .map(iso => (finished - Date.parse(iso)) / 1000)
+          .sort((x, y) => x - y),
       );
-      expect(read.b).toEqual([Date.parse('2026-11-01T05:00:00.000Z')]);
     });
 
     it('reads nothing for no entities', async () => {
@@ -401,10 +411,12 @@ describe.each(databases.eachSupportedId())(
           environment: 'production',
           from,
           to,
+          cuts: [],
           costFrom: '2026-11-01',
           costTo: '2026-11-11',
+          costPerEntity: false,
         }),
-      ).toEqual({ deployments: [], incidents: [], costs: [] });
+      ).toEqual({ slots: [], incidents: [], costs: [] });
     });
   },
 );

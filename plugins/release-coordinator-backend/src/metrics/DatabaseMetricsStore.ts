@@ -1,10 +1,21 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { getMigratedClient } from '../database/migrateDatabase';
-import { fromDbTimestamp, toDbTimestamp } from '../database/timestamps';
+import { toDbTimestamp } from '../database/timestamps';
 import {
+  addDeployment,
+  dayNumber,
+  dayString,
+  decodeSamples,
+  DeploymentFactRow,
+  deploymentFacts,
+  epochMs,
+  MetricsRollups,
+  toMetricsDeployment,
+} from './MetricsRollups';
+import {
+  DeploymentSlot,
   MetricsCost,
-  MetricsDeployment,
   MetricsIncident,
   MetricsStore,
   MetricsWindowData,
@@ -12,19 +23,6 @@ import {
 } from './MetricsStore';
 
 type DbTimestamp = Date | string | number;
-
-type DeploymentRow = {
-  id: string;
-  entity_ref: string;
-  kind: string;
-  status: string;
-  /** Epoch ms (see epochMsColumn). */
-  started_ms: number | string | null;
-  finished_ms: number | string;
-  rollback_of: string | null;
-  /** committedAt of its commits, epoch ms joined by commas (migration 20261126150000). */
-  commit_times: string | null;
-};
 
 type IncidentRow = {
   id: string;
@@ -42,30 +40,23 @@ type CostRow = {
   currency: string;
 };
 
+type DailyRow = {
+  entity_ref: string;
+  day: string;
+  succeeded: number | string;
+  failed: number | string;
+  failed_in_production: number | string;
+  rollbacks: number | string;
+  lead_times: Buffer | null;
+  durations: Buffer | null;
+};
+
+/** Milliseconds of one day. */
+const DAY_MS = 86_400_000;
+
 // Keeps every `IN (...)` list far below the bind-parameter limits of both
 // databases, whatever the size of a roll-up.
 const ENTITY_CHUNK = 500;
-
-/** Epoch ms of a timestamp column value (a Date on pg, ISO text on SQLite). */
-function epochMs(value: DbTimestamp): number {
-  if (value instanceof Date) {
-    return value.getTime();
-  }
-  if (typeof value === 'number') {
-    return value;
-  }
-  const parsed = Date.parse(value);
-  // Anything Date.parse cannot read gets fromDbTimestamp's error.
-  return Number.isNaN(parsed) ? Date.parse(fromDbTimestamp(value)) : parsed;
-}
-
-/** The epoch ms of a `commit_times` value. */
-function parseCommitTimes(value: string | null): number[] {
-  if (value === null || value === '') {
-    return [];
-  }
-  return value.split(',').map(Number);
-}
 
 function chunked<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -75,13 +66,67 @@ function chunked<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/** A part of one UTC day, [start, end), read from the rows themselves. */
+interface PartialDay {
+  start: number;
+  end: number;
+  /** Where its slots end: the cuts inside it, then `end`. */
+  bounds: number[];
+}
+
 /**
- * Knex implementation of {@link MetricsStore}. Every query is bounded by
- * the entities, the environment and the window, and served by an index:
- * `deployments_metrics_idx` (entity_ref, environment, kind, status,
- * finished_at), `incidents_entity_environment_started_idx` (entity_ref,
- * environment, started_at) and the primary key of `cost_records`
- * (entity_ref, date, source).
+ * Splits [from, to) into whole UTC days (read from the rollup) and partial
+ * days (the edges, and any day with a cut inside, read from the rows).
+ */
+export function planSlots(
+  from: number,
+  to: number,
+  cuts: number[],
+): { wholeDays: Set<number>; partialDays: PartialDay[] } {
+  const wholeDays = new Set<number>();
+  const partialDays: PartialDay[] = [];
+  const inside = [...new Set(cuts)]
+    .filter(cut => cut > from && cut < to)
+    .sort((a, b) => a - b);
+  for (let day = Math.floor(from / DAY_MS); day * DAY_MS < to; day++) {
+    const start = Math.max(day * DAY_MS, from);
+    const end = Math.min((day + 1) * DAY_MS, to);
+    const within = inside.filter(cut => cut > start && cut < end);
+    if (
+      start === day * DAY_MS &&
+      end === (day + 1) * DAY_MS &&
+      !within.length
+    ) {
+      wholeDays.add(day);
+    } else {
+      partialDays.push({ start, end, bounds: [...within, end] });
+    }
+  }
+  return { wholeDays, partialDays };
+}
+
+function emptySlot(entityRef: string, start: number, end: number) {
+  return {
+    entityRef,
+    start,
+    end,
+    succeeded: 0,
+    failed: 0,
+    failedInProduction: 0,
+    rollbacks: 0,
+    leadTimes: [] as number[],
+    durations: [] as number[],
+  };
+}
+
+/**
+ * Knex implementation of {@link MetricsStore}. Deployment facts come from
+ * the daily rollups (`metrics_daily`, primary key (entity_ref, environment,
+ * day)) for whole days and from `deployments_metrics_idx` (entity_ref,
+ * environment, kind, status, finished_at) for partial days; incidents from
+ * `incidents_entity_environment_started_idx` (entity_ref, environment,
+ * started_at); cost from the primary key of `cost_records` (entity_ref,
+ * date, source), summed by the database.
  */
 export class DatabaseMetricsStore implements MetricsStore {
   /** Creates the store, running the plugin's migrations unless skipped. */
@@ -92,109 +137,144 @@ export class DatabaseMetricsStore implements MetricsStore {
     return new DatabaseMetricsStore(await getMigratedClient(options));
   }
 
-  private constructor(private readonly db: Knex) {}
+  /** The rollups this store reads (refreshed before each read). */
+  readonly rollups: MetricsRollups;
 
-  /**
-   * A timestamp column as epoch milliseconds, computed by the database: the
-   * drivers' own timestamp parsing (a Date per value on pg) costs more than
-   * the query for thousands of rows. Exact for millisecond timestamps
-   * (PostgreSQL: numeric epoch; SQLite: julianday() keeps integer
-   * milliseconds internally, and the rounding removes the float error).
-   */
-  private epochMsColumn(column: string, alias: string): Knex.Raw {
-    const client = this.db.client.config.client;
-    if (client === 'pg' || client === 'postgres' || client === 'postgresql') {
-      return this.db.raw(`(extract(epoch FROM ??) * 1000)::float8 AS ??`, [
-        column,
-        alias,
-      ]);
-    }
-    // Text is what this plugin writes; a number is taken as epoch ms.
-    return this.db.raw(
-      `CASE typeof(??) WHEN 'text' THEN CAST(round((julianday(??) - 2440587.5) * 86400000) AS INTEGER) ELSE ?? END AS ??`,
-      [column, column, column, alias],
-    );
+  private constructor(private readonly db: Knex) {
+    this.rollups = new MetricsRollups(db);
   }
 
   async readWindow(query: MetricsWindowQuery): Promise<MetricsWindowData> {
     const refs = [...new Set(query.entityRefs)];
-    const out: MetricsWindowData = {
-      deployments: [],
-      incidents: [],
-      costs: [],
-    };
+    // Every change committed before the read is in the rollups it reads.
+    await this.rollups.refresh(refs, query.environment);
+    const plan = planSlots(
+      query.from.getTime(),
+      query.to.getTime(),
+      query.cuts.map(cut => cut.getTime()),
+    );
+    const out: MetricsWindowData = { slots: [], incidents: [], costs: [] };
     for (const chunk of chunked(refs, ENTITY_CHUNK)) {
-      const [deployments, incidents, costs] = await Promise.all([
-        this.readDeployments(chunk, query),
+      const [whole, partial, incidents, costs] = await Promise.all([
+        this.readWholeDays(chunk, query.environment, plan.wholeDays),
+        Promise.all(
+          plan.partialDays.map(day =>
+            this.readPartialDay(chunk, query.environment, day),
+          ),
+        ),
         this.readIncidents(chunk, query),
         this.readCosts(chunk, query),
       ]);
       // concat, not push(...rows): spreading 100k+ rows as arguments
       // overflows the call stack (a 500-member roll-up does).
-      out.deployments = out.deployments.concat(deployments);
+      out.slots = out.slots.concat(whole, ...partial);
       out.incidents = out.incidents.concat(incidents);
       out.costs = out.costs.concat(costs);
+    }
+    if (!query.costPerEntity && refs.length > ENTITY_CHUNK) {
+      out.costs = sumCosts(out.costs);
     }
     return out;
   }
 
-  /**
-   * Finished deploys and succeeded rollbacks in the range, with the commit
-   * times of the succeeded deploys: one range scan of
-   * deployments_metrics_idx per (entity, kind, status); the commit times
-   * come with the row (`commit_times`), no join with deployment_commits.
-   */
-  private async readDeployments(
+  /** The rollup rows of the whole days: one primary-key range per entity. */
+  private async readWholeDays(
     entityRefs: string[],
-    query: MetricsWindowQuery,
-  ): Promise<MetricsDeployment[]> {
-    const rows: DeploymentRow[] = await this.db('deployments')
+    environment: string,
+    wholeDays: Set<number>,
+  ): Promise<DeploymentSlot[]> {
+    if (wholeDays.size === 0) {
+      return [];
+    }
+    const days = [...wholeDays];
+    const rows: DailyRow[] = await this.db('metrics_daily')
       .select(
-        'id',
         'entity_ref',
-        'kind',
-        'status',
-        this.epochMsColumn('started_at', 'started_ms'),
-        this.epochMsColumn('finished_at', 'finished_ms'),
-        'rollback_of',
-        'commit_times',
+        'day',
+        'succeeded',
+        'failed',
+        'failed_in_production',
+        'rollbacks',
+        'lead_times',
+        'durations',
       )
       .whereIn('entity_ref', entityRefs)
-      .andWhere('environment', query.environment)
-      .andWhere('finished_at', '>=', toDbTimestamp(query.from))
-      .andWhere('finished_at', '<', toDbTimestamp(query.to))
-      .andWhere(builder =>
-        builder
-          .where(deploy =>
-            deploy
-              .where('kind', 'deploy')
-              .whereIn('status', ['succeeded', 'failed']),
-          )
-          .orWhere(rollback =>
-            rollback.where('kind', 'rollback').andWhere('status', 'succeeded'),
-          ),
-      );
-    const out: MetricsDeployment[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      const kind = row.kind === 'rollback' ? 'rollback' : 'deploy';
-      const status = row.status === 'failed' ? 'failed' : 'succeeded';
-      out[i] = {
-        id: row.id,
+      .andWhere('environment', environment)
+      .andWhere('day', '>=', dayString(Math.min(...days)))
+      .andWhere('day', '<=', dayString(Math.max(...days)));
+    const slots: DeploymentSlot[] = [];
+    for (const row of rows) {
+      const day = dayNumber(row.day);
+      if (!wholeDays.has(day)) continue; // a day with a cut: read as partial
+      slots.push({
         entityRef: row.entity_ref,
-        kind,
-        status,
-        startedAt: row.started_ms === null ? null : Number(row.started_ms),
-        finishedAt: Number(row.finished_ms),
-        rollbackOf: row.rollback_of,
-        // Lead time counts the commits of succeeded deploys only.
-        commitTimes:
-          kind === 'deploy' && status === 'succeeded'
-            ? parseCommitTimes(row.commit_times)
-            : [],
-      };
+        start: day * DAY_MS,
+        end: (day + 1) * DAY_MS,
+        succeeded: Number(row.succeeded),
+        failed: Number(row.failed),
+        failedInProduction: Number(row.failed_in_production),
+        rollbacks: Number(row.rollbacks),
+        leadTimes: decodeSamples(row.lead_times),
+        durations: decodeSamples(row.durations),
+      });
     }
-    return out;
+    return slots;
+  }
+
+  /** The slots of a partial day, from the deployments and their failure flags. */
+  private async readPartialDay(
+    entityRefs: string[],
+    environment: string,
+    day: PartialDay,
+  ): Promise<DeploymentSlot[]> {
+    const range = (builder: Knex.QueryBuilder) =>
+      builder
+        .andWhere('finished_at', '>=', toDbTimestamp(new Date(day.start)))
+        .andWhere('finished_at', '<', toDbTimestamp(new Date(day.end)));
+    const [rows, failedRows] = await Promise.all([
+      deploymentFacts(this.db, {
+        entityRefs,
+        environment,
+        from: day.start,
+        to: day.end,
+      }) as Promise<Array<DeploymentFactRow & { entity_ref: string }>>,
+      range(
+        this.db('metrics_failed_deployments')
+          .select('deployment_id')
+          .whereIn('entity_ref', entityRefs)
+          .andWhere('environment', environment),
+      ) as Promise<Array<{ deployment_id: string }>>,
+    ]);
+    const failed = new Set(failedRows.map(row => row.deployment_id));
+    const slots = new Map<string, ReturnType<typeof emptySlot>>();
+    for (const row of rows) {
+      const d = toMetricsDeployment(row, row.entity_ref);
+      let start = day.start;
+      let end = day.end;
+      for (const bound of day.bounds) {
+        if (d.finishedAt < bound) {
+          end = bound;
+          break;
+        }
+        start = bound;
+      }
+      const key = `${d.entityRef} ${start}`;
+      let slot = slots.get(key);
+      if (!slot) {
+        slot = emptySlot(d.entityRef, start, end);
+        slots.set(key, slot);
+      }
+      addDeployment(
+        slot,
+        d,
+        d.kind === 'deploy' && d.status === 'succeeded' && failed.has(d.id),
+      );
+    }
+    return [...slots.values()].map(slot => ({
+      ...slot,
+      leadTimes: Float64Array.from(slot.leadTimes),
+      durations: Float64Array.from(slot.durations),
+    }));
   }
 
   /** Critical/major incidents that started before `to`, open or resolved since `from`. */
@@ -228,22 +308,60 @@ export class DatabaseMetricsStore implements MetricsStore {
     }));
   }
 
-  /** Cost records of the days [costFrom, costTo): a primary-key range. */
+  /**
+   * Cost of the days [costFrom, costTo): a primary-key range per entity;
+   * for a roll-up summed per day and currency by the database.
+   */
   private async readCosts(
     entityRefs: string[],
     query: MetricsWindowQuery,
   ): Promise<MetricsCost[]> {
-    const rows: CostRow[] = await this.db<CostRow>('cost_records')
-      .select('entity_ref', 'date', 'source', 'amount', 'currency')
+    if (query.costPerEntity) {
+      const rows: CostRow[] = await this.db<CostRow>('cost_records')
+        .select('entity_ref', 'date', 'source', 'amount', 'currency')
+        .whereIn('entity_ref', entityRefs)
+        .andWhere('date', '>=', query.costFrom)
+        .andWhere('date', '<', query.costTo);
+      return rows.map(row => ({
+        entityRef: row.entity_ref,
+        date: row.date,
+        source: row.source,
+        amount: Number(row.amount),
+        currency: row.currency,
+      }));
+    }
+    const rows: Array<{
+      date: string;
+      currency: string;
+      amount: number | string;
+    }> = await this.db('cost_records')
+      .select('date', 'currency')
+      .sum({ amount: 'amount' })
       .whereIn('entity_ref', entityRefs)
       .andWhere('date', '>=', query.costFrom)
-      .andWhere('date', '<', query.costTo);
+      .andWhere('date', '<', query.costTo)
+      .groupBy('date', 'currency');
     return rows.map(row => ({
-      entityRef: row.entity_ref,
+      entityRef: '',
       date: row.date,
-      source: row.source,
+      source: '',
       amount: Number(row.amount),
       currency: row.currency,
     }));
   }
+}
+
+/** Cost records summed per day and currency. */
+function sumCosts(costs: MetricsCost[]): MetricsCost[] {
+  const sums = new Map<string, MetricsCost>();
+  for (const cost of costs) {
+    const key = `${cost.date} ${cost.currency}`;
+    const sum = sums.get(key);
+    if (sum) {
+      sum.amount += cost.amount;
+    } else {
+      sums.set(key, { ...cost, entityRef: '', source: '' });
+    }
+  }
+  return [...sums.values()];
 }

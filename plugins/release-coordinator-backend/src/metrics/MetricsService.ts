@@ -7,7 +7,6 @@ import {
   SeriesBucket,
   SeriesPoint,
 } from '@release-coordinator/backstage-plugin-common';
-import { failedDeploymentIds } from './changeFailures';
 import {
   computeWindowMetrics,
   DAY_MS,
@@ -88,9 +87,9 @@ function byEntity(
   entityRefs: string[],
 ): Map<string, MetricsWindowData> {
   const split = new Map<string, MetricsWindowData>(
-    entityRefs.map(ref => [ref, { deployments: [], incidents: [], costs: [] }]),
+    entityRefs.map(ref => [ref, { slots: [], incidents: [], costs: [] }]),
   );
-  for (const d of data.deployments) split.get(d.entityRef)?.deployments.push(d);
+  for (const s of data.slots) split.get(s.entityRef)?.slots.push(s);
   for (const i of data.incidents) split.get(i.entityRef)?.incidents.push(i);
   for (const c of data.costs) split.get(c.entityRef)?.costs.push(c);
   return split;
@@ -110,10 +109,9 @@ function bucketStart(time: number, bucket: SeriesBucket): number {
 /**
  * Delivery metrics exactly as METRICS.md (version 1) defines them.
  *
- * Facts are read as known at the request's `end`: rollbacks that finished
- * and incidents that started before it. For a live window (`end` = now)
- * that is every fact there is; for a past `end` it keeps the numbers of a
- * window reproducible.
+ * A succeeded deploy failed in production (METRICS.md 4) when any stored
+ * rollback or incident says so, also one after the request's `end`: the
+ * attribution is kept in the daily rollups, over every fact stored.
  */
 export class MetricsService {
   private readonly store: MetricsStore;
@@ -127,14 +125,12 @@ export class MetricsService {
   /** Metrics of [end − N days, end) and of the N days before, over all members. */
   async compute(request: MetricsRequest): Promise<ComputedMetrics> {
     const plan = planWindow(request.windowDays, request.end);
-    const data = await this.read(request, plan);
-    const failed = failedDeploymentIds(data.deployments, data.incidents);
+    const data = await this.read(request, plan, false);
     const reportYear = request.reportYear ?? this.reportYear;
     return {
       window: toWindow(plan.current, request.windowDays),
       metrics: computeWindowMetrics({
         data,
-        failedDeployments: failed,
         entityRefs: request.entityRefs,
         window: plan.current,
         costDays: plan.costDays,
@@ -143,7 +139,6 @@ export class MetricsService {
       }),
       previous: computeWindowMetrics({
         data,
-        failedDeployments: failed,
         entityRefs: request.entityRefs,
         window: plan.previous,
         costDays: plan.previousCostDays,
@@ -158,8 +153,7 @@ export class MetricsService {
     request: MetricsRequest,
   ): Promise<{ window: MetricsWindow; items: MetricsBreakdownRow[] }> {
     const plan = planWindow(request.windowDays, request.end);
-    const data = await this.read(request, plan);
-    const failed = failedDeploymentIds(data.deployments, data.incidents);
+    const data = await this.read(request, plan, true);
     const reportYear = request.reportYear ?? this.reportYear;
     const split = byEntity(data, request.entityRefs);
     return {
@@ -168,7 +162,6 @@ export class MetricsService {
         entityRef,
         metrics: computeWindowMetrics({
           data: split.get(entityRef)!,
-          failedDeployments: failed,
           entityRefs: [entityRef],
           window: plan.current,
           costDays: plan.costDays,
@@ -188,8 +181,7 @@ export class MetricsService {
     request: MetricsRequest & { metric: MetricName; bucket: SeriesBucket },
   ): Promise<{ window: MetricsWindow; points: SeriesPoint[] }> {
     const plan = planWindow(request.windowDays, request.end);
-    const data = await this.read(request, plan);
-    const failed = failedDeploymentIds(data.deployments, data.incidents);
+    const data = await this.read(request, plan, false);
     const reportYear = request.reportYear ?? this.reportYear;
     const bucketDays = request.bucket === 'day' ? 1 : 7;
     const points: SeriesPoint[] = [];
@@ -209,7 +201,6 @@ export class MetricsService {
       };
       const metrics = computeWindowMetrics({
         data,
-        failedDeployments: failed,
         entityRefs: request.entityRefs,
         window,
         costDays,
@@ -227,14 +218,18 @@ export class MetricsService {
   private read(
     request: MetricsRequest,
     plan: WindowPlan,
+    costPerEntity: boolean,
   ): Promise<MetricsWindowData> {
     return this.store.readWindow({
       entityRefs: request.entityRefs,
       environment: request.environment,
       from: new Date(plan.previous.start),
       to: new Date(plan.current.end),
+      // Series buckets end at UTC midnights, which split slots anyway.
+      cuts: [new Date(plan.current.start)],
       costFrom: plan.earlierCostDays.from,
       costTo: plan.costDays.to,
+      costPerEntity,
     });
   }
 }

@@ -36,6 +36,29 @@ export interface MetricsCost {
   currency: string;
 }
 
+/**
+ * The deployment facts of one entity over a time slot [start, end) that
+ * lies within one UTC day: a whole day comes from the daily rollup, part
+ * of a day from the rows themselves.
+ */
+export interface DeploymentSlot {
+  entityRef: string;
+  start: number;
+  end: number;
+  /** Succeeded deploys (S of METRICS.md, within the slot). */
+  succeeded: number;
+  /** Failed deploys. */
+  failed: number;
+  /** Succeeded deploys that failed in production (METRICS.md 4). */
+  failedInProduction: number;
+  /** Succeeded rollbacks. */
+  rollbacks: number;
+  /** Lead times of the succeeded deploys' commits, seconds, all > 0. */
+  leadTimes: Float64Array;
+  /** Durations of the finished deploys that have a startedAt, seconds. */
+  durations: Float64Array;
+}
+
 /** Which facts to read (see {@link MetricsStore.readWindow}). */
 export interface MetricsWindowQuery {
   /** Stored (lower-case) entity refs. */
@@ -45,15 +68,25 @@ export interface MetricsWindowQuery {
   from: Date;
   /** End of the current window (exclusive). */
   to: Date;
+  /**
+   * Times between `from` and `to` where a window or bucket of the caller
+   * ends; no slot spans one (nor a UTC midnight).
+   */
+  cuts: Date[];
   /** First cost day (inclusive), 'YYYY-MM-DD'. */
   costFrom: string;
   /** Last cost day (exclusive), 'YYYY-MM-DD'. */
   costTo: string;
+  /**
+   * Cost records per entity (true), or summed over the entities per day and
+   * currency (false: `entityRef` and `source` are empty).
+   */
+  costPerEntity: boolean;
 }
 
 /** The facts of a window. */
 export interface MetricsWindowData {
-  deployments: MetricsDeployment[];
+  slots: DeploymentSlot[];
   incidents: MetricsIncident[];
   costs: MetricsCost[];
 }
@@ -63,8 +96,10 @@ export interface MetricsStore {
   /**
    * Reads, for the entities in the environment, with indexed range queries
    * only:
-   * - deploys with status succeeded or failed, and succeeded rollbacks,
-   *   finished in [from, to), with the commits of the succeeded deploys;
+   * - the deployment facts of [from, to) as slots: each whole UTC day from
+   *   the daily rollup, the partial days at the edges and around the cuts
+   *   from the deployments themselves. Failures in production are
+   *   attributed over every stored fact (METRICS.md 4);
    * - critical and major incidents (no environment counts as `production`)
    *   that started before `to` and are open or were resolved at or after
    *   `from`;

@@ -5,7 +5,7 @@ import { MetricsDeployment, MetricsIncident } from './MetricsStore';
  * among one entity's succeeded deploys (METRICS.md 4a/4b). Ties on
  * finishedAt go to the greatest id, so the answer never depends on row order.
  */
-class LatestDeployIndex {
+export class LatestDeployIndex {
   private readonly deploys: MetricsDeployment[];
 
   constructor(succeededDeploys: MetricsDeployment[]) {

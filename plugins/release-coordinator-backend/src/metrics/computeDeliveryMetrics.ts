@@ -27,10 +27,8 @@ export interface DayRange {
 
 /** What one window's metrics are computed from. */
 export interface WindowMetricsInput {
-  /** The facts, read for a range that covers `window`. */
+  /** The facts, read for a range that covers `window` in whole slots. */
   data: MetricsWindowData;
-  /** Ids of the succeeded deploys that failed in production. */
-  failedDeployments: Set<string>;
   /** The member entities (one for an entity, many for a roll-up). */
   entityRefs: string[];
   window: TimeRange;
@@ -44,6 +42,19 @@ const seconds = (ms: number) => ms / 1000;
 
 function within(time: number | null, range: TimeRange): time is number {
   return time !== null && time >= range.start && time < range.end;
+}
+
+/** The samples of several slots in one array. */
+function concatSamples(parts: Float64Array[]): Float64Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Float64Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 /** Sum per currency of the cost records whose day is in the range. */
@@ -114,35 +125,28 @@ function infrastructureCost(options: {
 export function computeWindowMetrics(
   input: WindowMetricsInput,
 ): DeliveryMetrics {
-  const { data, failedDeployments, entityRefs, window, reportYear } = input;
+  const { data, entityRefs, window, reportYear } = input;
   const windowDays = (window.end - window.start) / DAY_MS;
 
-  const finishedDeploys = data.deployments.filter(
-    d => d.kind === 'deploy' && within(d.finishedAt, window),
+  // The slots of the window (each lies wholly inside or outside it).
+  const slots = data.slots.filter(
+    slot => slot.start >= window.start && slot.end <= window.end,
   );
-  const succeeded = finishedDeploys.filter(d => d.status === 'succeeded');
-  const failedCount = finishedDeploys.length - succeeded.length;
-  const rollbacks = data.deployments.filter(
-    d =>
-      d.kind === 'rollback' &&
-      d.status === 'succeeded' &&
-      within(d.finishedAt, window),
-  );
-
-  const leadTimes = succeeded.flatMap(d =>
-    d.commitTimes
-      .map(committedAt => seconds(d.finishedAt - committedAt))
-      .filter(lead => lead > 0),
-  );
-  const failedInProduction = succeeded.filter(d =>
-    failedDeployments.has(d.id),
-  ).length;
+  let succeeded = 0;
+  let failedCount = 0;
+  let failedInProduction = 0;
+  let rollbackCount = 0;
+  for (const slot of slots) {
+    succeeded += slot.succeeded;
+    failedCount += slot.failed;
+    failedInProduction += slot.failedInProduction;
+    rollbackCount += slot.rollbacks;
+  }
+  const leadTimes = concatSamples(slots.map(slot => slot.leadTimes));
+  const durations = concatSamples(slots.map(slot => slot.durations));
   const recoveries = data.incidents
     .filter(i => within(i.resolvedAt, window))
     .map(i => seconds((i.resolvedAt as number) - i.startedAt));
-  const durations = finishedDeploys
-    .filter(d => d.startedAt !== null)
-    .map(d => seconds(d.finishedAt - (d.startedAt as number)));
 
   // Uptime per member entity, then their mean (for one entity, its value).
   const outages = new Map<string, TimeRange[]>();
@@ -164,20 +168,20 @@ export function computeWindowMetrics(
   const windowSeconds = seconds(window.end - window.start);
   const meanDowntime = mean(downtimes);
 
-  const perDay = succeeded.length / windowDays;
-  const cfr = ratio(failedInProduction, succeeded.length);
+  const perDay = succeeded / windowDays;
+  const cfr = ratio(failedInProduction, succeeded);
   const medianLead = median(leadTimes);
   const medianRecovery = median(recoveries);
 
   return {
     deploymentFrequency: {
-      count: succeeded.length,
+      count: succeeded,
       perDay,
       tier: deploymentFrequencyTier(perDay, reportYear),
     },
     deploymentSuccessRate: {
-      value: ratio(succeeded.length, finishedDeploys.length),
-      succeeded: succeeded.length,
+      value: ratio(succeeded, succeeded + failedCount),
+      succeeded,
       failed: failedCount,
     },
     leadTimeForChanges: {
@@ -188,7 +192,7 @@ export function computeWindowMetrics(
     changeFailureRate: {
       value: cfr,
       failedDeployments: failedInProduction,
-      deployments: succeeded.length,
+      deployments: succeeded,
       tier: changeFailureRateTier(cfr, reportYear),
     },
     meanTimeToRecovery: {
@@ -207,16 +211,16 @@ export function computeWindowMetrics(
       count: durations.length,
     },
     rollbackFrequency: {
-      count: rollbacks.length,
-      perWeek: (rollbacks.length * 7) / windowDays,
-      perDeploy: ratio(rollbacks.length, succeeded.length),
+      count: rollbackCount,
+      perWeek: (rollbackCount * 7) / windowDays,
+      perDeploy: ratio(rollbackCount, succeeded),
     },
     infrastructureCost: infrastructureCost({
       costs: data.costs,
       costDays: input.costDays,
       previousCostDays: input.previousCostDays,
       windowDays,
-      succeededDeploys: succeeded.length,
+      succeededDeploys: succeeded,
     }),
   };
 }

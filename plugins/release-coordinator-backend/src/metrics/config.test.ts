@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { readDoraReportYear } from './config';
+import { readDoraReportYear, readRollupRefreshFrequency } from './config';
 
 describe('readDoraReportYear', () => {
   it('defaults to 2023 and accepts 2021', () => {
@@ -21,5 +21,34 @@ describe('readDoraReportYear', () => {
         }),
       ),
     ).toThrow(/releaseCoordinator\.metrics\.doraReportYear: 2022/);
+  });
+});
+
+describe('readRollupRefreshFrequency', () => {
+  it('defaults to 30 seconds and reads a duration', () => {
+    expect(readRollupRefreshFrequency(new ConfigReader({}))).toEqual({
+      seconds: 30,
+    });
+    expect(
+      readRollupRefreshFrequency(
+        new ConfigReader({
+          releaseCoordinator: {
+            metrics: { rollupRefreshFrequency: { minutes: 5 } },
+          },
+        }),
+      ),
+    ).toEqual({ minutes: 5 });
+  });
+
+  it('refuses what is not a duration, naming the key', () => {
+    expect(() =>
+      readRollupRefreshFrequency(
+        new ConfigReader({
+          releaseCoordinator: {
+            metrics: { rollupRefreshFrequency: { fortnights: 1 } },
+          },
+        }),
+      ),
+    ).toThrow(/rollupRefreshFrequency/);
   });
 });

@@ -1,4 +1,5 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
 import {
   DEFAULT_DORA_REPORT_YEAR,
   DORA_REPORT_YEARS,
@@ -25,4 +26,16 @@ export function readDoraReportYear(config: Config): DoraReportYear {
     );
   }
   return year;
+}
+
+const ROLLUP_REFRESH_KEY = 'releaseCoordinator.metrics.rollupRefreshFrequency';
+
+/**
+ * `releaseCoordinator.metrics.rollupRefreshFrequency`: how often the
+ * background task recomputes changed rollups (default 30 seconds).
+ */
+export function readRollupRefreshFrequency(config: Config): HumanDuration {
+  return config.has(ROLLUP_REFRESH_KEY)
+    ? readDurationFromConfig(config, { key: ROLLUP_REFRESH_KEY })
+    : { seconds: 30 };
 }

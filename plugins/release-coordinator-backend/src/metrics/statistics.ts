@@ -3,12 +3,12 @@
  */
 
 /** A sorted copy (typed-array sort: numeric, no comparator calls). */
-function sortedAscending(values: number[]): Float64Array {
+function sortedAscending(values: ArrayLike<number>): Float64Array {
   return Float64Array.from(values).sort();
 }
 
 /** Median; of an even number of samples, the mean of the two middle ones. */
-export function median(values: number[]): number | null {
+export function median(values: ArrayLike<number>): number | null {
   if (values.length === 0) {
     return null;
   }
@@ -20,7 +20,7 @@ export function median(values: number[]): number | null {
 }
 
 /** Nearest-rank p95: element ⌈0.95 × n⌉ (1-based) of the sorted samples. */
-export function p95(values: number[]): number | null {
+export function p95(values: ArrayLike<number>): number | null {
   if (values.length === 0) {
     return null;
   }

@@ -129,7 +129,11 @@ describe('provider sync in the plugin', () => {
     });
     const scheduler = pluginScheduler!;
     expect((await scheduler.getScheduledTasks()).map(t => t.id).sort()).toEqual(
-      ['release-coordinator.sync.ci', 'release-coordinator.sync.pager'],
+      [
+        'release-coordinator.metrics.rollups',
+        'release-coordinator.sync.ci',
+        'release-coordinator.sync.pager',
+      ],
     );
 
     await scheduler.triggerTask('release-coordinator.sync.ci');

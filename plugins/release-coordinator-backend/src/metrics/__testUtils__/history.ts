@@ -45,12 +45,17 @@ export interface History {
   costs?: HistoryCost[];
 }
 
-/** Empties the tables the metrics read. */
+/** Empties the tables the metrics read, and their rollups. */
 export async function clearHistory(knex: Knex): Promise<void> {
   await knex('deployment_commits').del();
   await knex('deployments').del();
   await knex('incidents').del();
   await knex('cost_records').del();
+  // The rollups of what was deleted (after the deletes, whose triggers
+  // leave marks).
+  await knex('metrics_daily').del();
+  await knex('metrics_failed_deployments').del();
+  await knex('metrics_dirty').del();
 }
 
 /**

@@ -1,0 +1,233 @@
+import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
+import { createTestDatabases } from '../database/__testUtils__/testDatabases';
+import { DatabaseDeploymentStore } from '../deployments/DatabaseDeploymentStore';
+import { DeploymentUpsert } from '../deployments/DeploymentStore';
+import { clearHistory } from './__testUtils__/history';
+import { DatabaseMetricsStore, planSlots } from './DatabaseMetricsStore';
+import { decodeSamples, encodeSamples } from './MetricsRollups';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+const DAY_MS = 86_400_000;
+const START = Date.parse('2026-11-01T00:00:00.000Z');
+const ENTITIES = [
+  'component:default/a',
+  'component:default/b',
+  'component:default/c',
+];
+
+describe('samples encoding', () => {
+  it('round-trips float64 samples, also from an unaligned buffer', () => {
+    const samples = [0.001, 1.5, 86400, 1e9 + 0.25];
+    const encoded = encodeSamples(samples)!;
+    expect([...decodeSamples(encoded)]).toEqual(samples);
+    const unaligned = Buffer.concat([Buffer.from([7]), encoded]).subarray(1);
+    expect([...decodeSamples(unaligned)]).toEqual(samples);
+    expect(encodeSamples([])).toBeNull();
+    expect(decodeSamples(null)).toHaveLength(0);
+    expect(() => decodeSamples(Buffer.alloc(7))).toThrow(/7 bytes/);
+  });
+});
+
+describe('planSlots', () => {
+  it('reads whole UTC days from the rollup and splits partial days at the cuts', () => {
+    const from = START + 12 * 3_600_000; // Nov 1, 12:00
+    const cut = from + 2 * DAY_MS; // Nov 3, 12:00
+    const to = from + 4 * DAY_MS; // Nov 5, 12:00
+    const plan = planSlots(from, to, [cut, to, from - 1]);
+    const day = (n: number) => Math.floor(START / DAY_MS) + n;
+    expect([...plan.wholeDays].sort()).toEqual([day(1), day(3)]);
+    expect(plan.partialDays).toEqual([
+      { start: from, end: START + DAY_MS, bounds: [START + DAY_MS] },
+      {
+        start: START + 2 * DAY_MS,
+        end: START + 3 * DAY_MS,
+        bounds: [cut, START + 3 * DAY_MS],
+      },
+      { start: START + 4 * DAY_MS, end: to, bounds: [to] },
+    ]);
+  });
+
+  it('has only whole days for a range of UTC midnights', () => {
+    const plan = planSlots(START, START + 2 * DAY_MS, [START + DAY_MS]);
+    expect(plan.wholeDays.size).toBe(2);
+    expect(plan.partialDays).toEqual([]);
+  });
+});
+
+/** A deterministic pseudo-random sequence (mulberry32). */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'MetricsRollups (%s)',
+  (databaseId: TestDatabaseId) => {
+    let knex: Knex;
+    let deploymentStore: DatabaseDeploymentStore;
+    let metricsStore: DatabaseMetricsStore;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      const database = mockServices.database({
+        knex,
+        migrations: { skip: false },
+      });
+      deploymentStore = await DatabaseDeploymentStore.create({ database });
+      metricsStore = await DatabaseMetricsStore.create({ database });
+    });
+
+    beforeEach(async () => {
+      await clearHistory(knex);
+    });
+
+    async function snapshot() {
+      const daily = await knex('metrics_daily')
+        .select('*')
+        .orderBy(['entity_ref', 'environment', 'day']);
+      const failed = await knex('metrics_failed_deployments')
+        .select('deployment_id')
+        .orderBy('deployment_id');
+      return {
+        daily: daily.map(row => ({
+          ...row,
+          lead_times: [...decodeSamples(row.lead_times)].sort(),
+          durations: [...decodeSamples(row.durations)].sort(),
+        })),
+        failed: failed.map(row => row.deployment_id),
+      };
+    }
+
+    /** The rollups as computed from nothing, for every stored fact. */
+    async function fromScratch() {
+      await knex('metrics_daily').del();
+      await knex('metrics_failed_deployments').del();
+      await knex('metrics_dirty').del();
+      const pairs = await knex('deployments')
+        .distinct('entity_ref', 'environment')
+        .union(qb =>
+          qb
+            .from('incidents')
+            .select(
+              'entity_ref',
+              knex.raw("coalesce(environment, 'production') as environment"),
+            ),
+        );
+      if (pairs.length > 0) {
+        await knex('metrics_dirty').insert(
+          pairs.map(pair => ({
+            entity_ref: pair.entity_ref,
+            environment: pair.environment,
+            since: '2000-01-01T00:00:00.000Z',
+          })),
+        );
+      }
+      await metricsStore.rollups.refreshAll();
+      return snapshot();
+    }
+
+    function batch(next: () => number, writer: number, round: number) {
+      const items: DeploymentUpsert[] = [];
+      for (let i = 0; i < 20; i++) {
+        const finishedAt = START + Math.floor(next() * 10 * 24) * 3_600_000;
+        const kind = next() < 0.15 ? 'rollback' : 'deploy';
+        items.push({
+          entityRef: ENTITIES[Math.floor(next() * ENTITIES.length)],
+          environment: next() < 0.8 ? 'production' : 'staging',
+          source: 'race',
+          // Writers share ids: the same deployment is reported again,
+          // changed, by another writer.
+          externalId: `d${Math.floor(next() * 60)}`,
+          version: `1.${writer}.${round}`,
+          kind,
+          status: next() < 0.8 ? 'succeeded' : 'failed',
+          startedAt: new Date(finishedAt - 300_000).toISOString(),
+          finishedAt: new Date(finishedAt).toISOString(),
+          commits:
+            kind === 'deploy'
+              ? [
+                  {
+                    sha: `s${writer}-${round}-${i}`,
+                    committedAt: new Date(
+                      finishedAt - Math.floor(next() * 50) * 3_600_000,
+                    ).toISOString(),
+                  },
+                ]
+              : [],
+        });
+      }
+      return items;
+    }
+
+    it('equal a rebuild from scratch after concurrent ingests, incidents and reads', async () => {
+      const query = {
+        entityRefs: ENTITIES,
+        environment: 'production',
+        from: new Date(START),
+        to: new Date(START + 10 * DAY_MS),
+        cuts: [new Date(START + 5 * DAY_MS + 3_600_000)],
+        costFrom: '2026-11-01',
+        costTo: '2026-11-11',
+        costPerEntity: false,
+      };
+      let writing = true;
+      const writers = [1, 2, 3, 4].map(async writer => {
+        const next = random(writer);
+        for (let round = 0; round < 6; round++) {
+          await deploymentStore.upsertDeployments(batch(next, writer, round));
+          const startedAt = START + Math.floor(next() * 10 * 24) * 3_600_000;
+          await deploymentStore.upsertIncidents([
+            {
+              entityRef: ENTITIES[Math.floor(next() * ENTITIES.length)],
+              source: 'race',
+              externalId: `i${Math.floor(next() * 10)}`,
+              severity: next() < 0.5 ? 'critical' : 'major',
+              title: 'down',
+              startedAt: new Date(startedAt).toISOString(),
+              resolvedAt: new Date(startedAt + 1_800_000).toISOString(),
+            },
+          ]);
+        }
+      });
+      const readers = [1, 2, 3].map(async () => {
+        let reads = 0;
+        while (writing || reads === 0) {
+          await metricsStore.readWindow(query);
+          reads++;
+        }
+        return reads;
+      });
+      await Promise.all(writers);
+      writing = false;
+      const reads = await Promise.all(readers);
+      expect(Math.min(...reads)).toBeGreaterThan(0);
+
+      // What the reads left, brought up to date, is what a full rebuild gives.
+      await metricsStore.rollups.refreshAll();
+      const [{ n: left }] = await knex('metrics_dirty').count({ n: '*' });
+      expect(Number(left)).toBe(0);
+      const maintained = await snapshot();
+      expect(maintained.daily.length).toBeGreaterThan(10);
+      expect(maintained.failed.length).toBeGreaterThan(0);
+      expect(maintained).toEqual(await fromScratch());
+    });
+
+    it('refreshAll recomputes what changed, then has nothing left to do', async () => {
+      await deploymentStore.upsertDeployments(batch(random(9), 9, 0));
+      expect(await metricsStore.rollups.refreshAll()).toBeGreaterThan(0);
+      expect(await metricsStore.rollups.refreshAll()).toBe(0);
+      const [{ n }] = await knex('metrics_dirty').count({ n: '*' });
+      expect(Number(n)).toBe(0);
+      const rows = await knex('metrics_daily').count({ n: '*' });
+      expect(Number(rows[0].n)).toBeGreaterThan(0);
+    });
+  },
+);
