@@ -10,6 +10,7 @@ import {
   DeploymentFactRow,
   deploymentFacts,
   epochMs,
+  finishedIn,
   MetricsRollups,
   toMetricsDeployment,
 } from './MetricsRollups';
@@ -157,17 +158,13 @@ export class DatabaseMetricsStore implements MetricsStore {
     for (const chunk of chunked(refs, ENTITY_CHUNK)) {
       const [whole, partial, incidents, costs] = await Promise.all([
         this.readWholeDays(chunk, query.environment, plan.wholeDays),
-        Promise.all(
-          plan.partialDays.map(day =>
-            this.readPartialDay(chunk, query.environment, day),
-          ),
-        ),
+        this.readPartialDays(chunk, query.environment, plan.partialDays),
         this.readIncidents(chunk, query),
         this.readCosts(chunk, query),
       ]);
       // concat, not push(...rows): spreading 100k+ rows as arguments
       // overflows the call stack (a 500-member roll-up does).
-      out.slots = out.slots.concat(whole, ...partial);
+      out.slots = out.slots.concat(whole, partial);
       out.incidents = out.incidents.concat(incidents);
       out.costs = out.costs.concat(costs);
     }
@@ -221,34 +218,41 @@ export class DatabaseMetricsStore implements MetricsStore {
     return slots;
   }
 
-  /** The slots of a partial day, from the deployments and their failure flags. */
-  private async readPartialDay(
+  /**
+   * The slots of the partial days, from the deployments and their failure
+   * flags: two queries whatever the number of days.
+   */
+  private async readPartialDays(
     entityRefs: string[],
     environment: string,
-    day: PartialDay,
+    days: PartialDay[],
   ): Promise<DeploymentSlot[]> {
-    const range = (builder: Knex.QueryBuilder) =>
-      builder
-        .andWhere('finished_at', '>=', toDbTimestamp(new Date(day.start)))
-        .andWhere('finished_at', '<', toDbTimestamp(new Date(day.end)));
+    if (days.length === 0) {
+      return [];
+    }
+    const ranges = days.map(day => ({ from: day.start, to: day.end }));
     const [rows, failedRows] = await Promise.all([
       deploymentFacts(this.db, {
         entityRefs,
         environment,
-        from: day.start,
-        to: day.end,
+        ranges,
       }) as Promise<Array<DeploymentFactRow & { entity_ref: string }>>,
-      range(
+      finishedIn(
         this.db('metrics_failed_deployments')
           .select('deployment_id')
           .whereIn('entity_ref', entityRefs)
           .andWhere('environment', environment),
+        ranges,
       ) as Promise<Array<{ deployment_id: string }>>,
     ]);
     const failed = new Set(failedRows.map(row => row.deployment_id));
     const slots = new Map<string, ReturnType<typeof emptySlot>>();
     for (const row of rows) {
       const d = toMetricsDeployment(row, row.entity_ref);
+      const day = days.find(
+        candidate =>
+          d.finishedAt >= candidate.start && d.finishedAt < candidate.end,
+      )!;
       let start = day.start;
       let end = day.end;
       for (const bound of day.bounds) {

@@ -131,18 +131,42 @@ export function toMetricsDeployment(
   };
 }
 
+/** A range of finish times [from, to) (no `to`: open-ended). */
+export interface FinishRange {
+  from: number;
+  to?: number;
+}
+
+/**
+ * `finished_at` in any of the ranges: one index range each.
+ */
+export function finishedIn(
+  builder: Knex.QueryBuilder,
+  ranges: FinishRange[],
+): Knex.QueryBuilder {
+  return builder.andWhere(any => {
+    for (const range of ranges) {
+      any.orWhere(one => {
+        one.where('finished_at', '>=', toDbTimestamp(new Date(range.from)));
+        if (range.to !== undefined) {
+          one.andWhere('finished_at', '<', toDbTimestamp(new Date(range.to)));
+        }
+      });
+    }
+  });
+}
+
 /**
  * The deployments the metrics count (finished deploys that succeeded or
  * failed, succeeded rollbacks) of entities in an environment, finished in
- * [from, to): one range of `deployments_metrics_idx` per kind and status.
+ * one of the ranges: ranges of `deployments_metrics_idx` per kind and status.
  */
 export function deploymentFacts(
   db: Knex,
   options: {
     entityRefs: string[];
     environment: string;
-    from: number;
-    to?: number;
+    ranges: FinishRange[];
   },
 ): Knex.QueryBuilder {
   const query = db('deployments')
@@ -157,12 +181,8 @@ export function deploymentFacts(
       'commit_times',
     )
     .whereIn('entity_ref', options.entityRefs)
-    .andWhere('environment', options.environment)
-    .andWhere('finished_at', '>=', toDbTimestamp(new Date(options.from)));
-  if (options.to !== undefined) {
-    query.andWhere('finished_at', '<', toDbTimestamp(new Date(options.to)));
-  }
-  return query.andWhere(builder =>
+    .andWhere('environment', options.environment);
+  return finishedIn(query, options.ranges).andWhere(builder =>
     builder
       .where(deploy =>
         deploy
@@ -360,7 +380,7 @@ export class MetricsRollups {
     const rows: DeploymentFactRow[] = await deploymentFacts(tx, {
       entityRefs: [entityRef],
       environment,
-      from,
+      ranges: [{ from }],
     });
     const deployments = rows.map(row => toMetricsDeployment(row, entityRef));
     const succeeded = deployments.filter(
