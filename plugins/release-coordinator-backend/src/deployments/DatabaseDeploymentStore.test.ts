@@ -238,6 +238,82 @@ describe.each(databases.eachSupportedId())(
         ).resolves.toEqual([{ id: outcomes[0].id, status: 'updated' }]);
       });
 
+      it('keeps commit_times equal to the times of the stored commits', async () => {
+        const at = (hour: number) =>
+          `2026-11-19T${String(hour).padStart(2, '0')}:00:00.000Z`;
+        const commit = (hour: number) => ({
+          sha: `c${hour}`,
+          committedAt: at(hour),
+        });
+        const commitTimes = async () =>
+          Object.fromEntries(
+            (
+              await knex('deployments').select('external_id', 'commit_times')
+            ).map(row => [
+              row.external_id,
+              row.commit_times === null
+                ? null
+                : row.commit_times.split(',').map(Number).sort(),
+            ]),
+          );
+        const times = (...hours: number[]) =>
+          hours.map(hour => Date.parse(at(hour))).sort();
+
+        await store.upsertDeployments([
+          deployment({ externalId: 'a', commits: [commit(1), commit(2)] }),
+          deployment({ externalId: 'b' }),
+        ]);
+        await expect(commitTimes()).resolves.toEqual({
+          a: times(1, 2),
+          b: null,
+        });
+
+        // Known commits are kept, new ones added; a deployment reported
+        // twice in one batch, stored or new, gets the commits of both.
+        await store.upsertDeployments([
+          deployment({ externalId: 'a', commits: [commit(2), commit(3)] }),
+          deployment({ externalId: 'a', commits: [commit(4)] }),
+          deployment({ externalId: 'b', commits: [commit(5)] }),
+          deployment({ externalId: 'c', commits: [commit(6)] }),
+          deployment({ externalId: 'c', commits: [commit(7)] }),
+        ]);
+        await expect(commitTimes()).resolves.toEqual({
+          a: times(1, 2, 3, 4),
+          b: times(5),
+          c: times(6, 7),
+        });
+      });
+
+      it('stores a batch larger than one statement, commits included', async () => {
+        const committedAt = (k: number) =>
+          new Date(Date.UTC(2026, 10, 19) + k * 1000).toISOString();
+        const batch = Array.from({ length: 1000 }, (_, i) =>
+          deployment({
+            externalId: `run-${i}`,
+            commits: Array.from({ length: 6 }, (__, k) => ({
+              sha: `sha-${i}-${k}`,
+              committedAt: committedAt(k),
+            })),
+          }),
+        );
+        const outcomes = await store.upsertDeployments(batch);
+        expect(outcomes.filter(o => o.status === 'created')).toHaveLength(1000);
+        const [{ n }] = await knex('deployment_commits').count({ n: '*' });
+        expect(Number(n)).toBe(6000);
+        const times = await knex('deployments').pluck('commit_times');
+        expect(new Set(times)).toEqual(
+          new Set([
+            Array.from({ length: 6 }, (_, k) =>
+              Date.parse(committedAt(k)),
+            ).join(','),
+          ]),
+        );
+        // The same batch again: every item unchanged, ids as before.
+        await expect(store.upsertDeployments(batch)).resolves.toEqual(
+          outcomes.map(o => ({ id: o.id, status: 'unchanged' })),
+        );
+      });
+
       it('refuses a rollbackOf that names no stored deployment, storing nothing', async () => {
         await expect(
           store.upsertDeployments([
@@ -567,7 +643,10 @@ describe.each(databases.eachSupportedId())(
                 ? '2026-11-20T10:05:00.000Z'
                 : undefined,
             commits: [
-              { sha: `c${i % 4}`, committedAt: '2026-11-19T00:00:00.000Z' },
+              {
+                sha: `c${i % 4}`,
+                committedAt: `2026-11-19T0${i % 4}:00:00.000Z`,
+              },
             ],
           }),
         );
@@ -588,6 +667,12 @@ describe.each(databases.eachSupportedId())(
           'c2',
           'c3',
         ]);
+        // The lead-time samples follow every commit, whichever report won.
+        expect(rows[0].commit_times.split(',').map(Number).sort()).toEqual(
+          [0, 1, 2, 3].map(hour =>
+            Date.parse(`2026-11-19T0${hour}:00:00.000Z`),
+          ),
+        );
       });
     }
   },

@@ -24,13 +24,18 @@ import {
   UpsertOutcome,
 } from './DeploymentStore';
 import {
+  deploymentColumnTypes,
+  deploymentCommitColumnTypes,
   DeploymentCommitRow,
   DeploymentRow,
+  DeploymentWriteRow,
   groupCommits,
+  incidentColumnTypes,
   IncidentRow,
   toDeployment,
   toIncident,
 } from './rows';
+import { insertUnnest, isPostgres, UNNEST_CHUNK_SIZE } from './postgresBatch';
 import { SyncStateTable } from './SyncStateTable';
 import { deploymentMerge, incidentMerge } from './upsertRules';
 import { chunks, upsertByExternalId } from './upsertByExternalId';
@@ -57,24 +62,25 @@ async function refreshCommitTimes(
   tx: Knex.Transaction,
   ids: string[],
 ): Promise<void> {
-  const client = tx.client.config.client;
-  const postgres =
-    client === 'pg' || client === 'postgres' || client === 'postgresql';
-  for (const chunk of chunks([...ids].sort())) {
-    const placeholders = chunk.map(() => '?').join(', ');
+  const postgres = isPostgres(tx);
+  for (const chunk of chunks(
+    [...ids].sort(),
+    postgres ? UNNEST_CHUNK_SIZE : undefined,
+  )) {
     if (postgres) {
       await tx.raw(
         `UPDATE deployments SET commit_times = c.times
          FROM (
            SELECT deployment_id,
              string_agg(((extract(epoch FROM committed_at) * 1000)::bigint)::text, ',') AS times
-           FROM deployment_commits WHERE deployment_id IN (${placeholders})
+           FROM deployment_commits WHERE deployment_id = ANY(?)
            GROUP BY deployment_id
          ) c
          WHERE deployments.id = c.deployment_id`,
-        chunk,
+        [chunk],
       );
     } else {
+      const placeholders = chunk.map(() => '?').join(', ');
       await tx.raw(
         `UPDATE deployments SET commit_times = (
            SELECT group_concat(
@@ -86,6 +92,41 @@ async function refreshCommitTimes(
       );
     }
   }
+}
+
+/**
+ * Inserts commit rows, keeping the stored row of a (deployment, sha) that
+ * exists; returns the deployment id of each row inserted.
+ */
+async function insertNewCommits(
+  tx: Knex.Transaction,
+  rows: DeploymentCommitRow[],
+): Promise<string[]> {
+  const postgres = isPostgres(tx);
+  const inserted: string[] = [];
+  for (const chunk of chunks(rows, postgres ? UNNEST_CHUNK_SIZE : undefined)) {
+    const written: Array<{ deployment_id: string }> = postgres
+      ? (
+          await tx.raw(
+            '? ON CONFLICT (deployment_id, sha) DO NOTHING RETURNING deployment_id',
+            [
+              insertUnnest(
+                tx,
+                'deployment_commits',
+                chunk,
+                deploymentCommitColumnTypes,
+              ),
+            ],
+          )
+        ).rows
+      : await tx('deployment_commits')
+          .insert(chunk)
+          .onConflict(['deployment_id', 'sha'])
+          .ignore()
+          .returning('deployment_id');
+    inserted.push(...written.map(row => row.deployment_id));
+  }
+  return inserted;
 }
 
 /**
@@ -102,7 +143,7 @@ export async function upsertDeploymentsInTransaction(
     tx,
     table: 'deployments',
     items,
-    toRow: (item): DeploymentRow & { commit_times: string | null } => ({
+    toRow: (item): DeploymentWriteRow => ({
       id: randomUUID(),
       entity_ref: item.entityRef,
       environment: item.environment,
@@ -126,6 +167,7 @@ export async function upsertDeploymentsInTransaction(
       // commits is recomputed by refreshCommitTimes below.
       commit_times: commitTimesOf(item.commits),
     }),
+    columnTypes: deploymentColumnTypes,
     ...deploymentMerge(tx),
     extraKeys: items.flatMap(item =>
       item.rollbackOfExternalId === undefined
@@ -180,21 +222,13 @@ export async function upsertDeploymentsInTransaction(
       .map(([id]) => id),
   );
   const gotCommits = new Set<string>();
-  for (const chunk of chunks(orderedCommits)) {
-    // Commits are facts about the deployment: new ones are added, known
-    // ones are kept as first reported.
-    const inserted: Array<{ deployment_id: string }> = await tx(
-      'deployment_commits',
-    )
-      .insert(chunk)
-      .onConflict(['deployment_id', 'sha'])
-      .ignore()
-      .returning('deployment_id');
-    for (const row of inserted) {
-      gotCommits.add(row.deployment_id);
-      for (const index of indexById.get(row.deployment_id) ?? []) {
-        outcomes.markUpdated(index);
-      }
+  // Commits are facts about the deployment: new ones are added, known ones
+  // are kept as first reported.
+  for (const id of await insertNewCommits(tx, orderedCommits)) {
+    if (gotCommits.has(id)) continue;
+    gotCommits.add(id);
+    for (const index of indexById.get(id) ?? []) {
+      outcomes.markUpdated(index);
     }
   }
   // deployments.commit_times (the metrics' lead-time samples) follows
@@ -270,6 +304,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
           received_at: timestamp,
           updated_at: timestamp,
         }),
+        columnTypes: incidentColumnTypes,
         ...incidentMerge(tx),
         extraKeys: [],
       });

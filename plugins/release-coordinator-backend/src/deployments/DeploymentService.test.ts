@@ -12,6 +12,7 @@ import {
 import { Knex } from 'knex';
 import { DatabaseDeploymentStore } from './DatabaseDeploymentStore';
 import { DeploymentService } from './DeploymentService';
+import { KNOWN_ENTITY_TTL_MS, KnownEntityCache } from './KnownEntityCache';
 
 jest.setTimeout(60_000);
 
@@ -55,12 +56,13 @@ function incident(overrides: Partial<IncidentInput> = {}): IncidentInput {
 
 describe('DeploymentService', () => {
   let knex: Knex;
+  let store: DatabaseDeploymentStore;
   let service: DeploymentService;
   let catalog: ReturnType<typeof catalogServiceMock.mock>;
 
   beforeEach(async () => {
     knex = await databases.init('SQLITE_3');
-    const store = await DatabaseDeploymentStore.create({
+    store = await DatabaseDeploymentStore.create({
       database: mockServices.database({ knex, migrations: { skip: false } }),
     });
     catalog = catalogServiceMock.mock();
@@ -111,6 +113,61 @@ describe('DeploymentService', () => {
     expect(catalog.getEntitiesByRefs).toHaveBeenCalledWith(expect.anything(), {
       credentials,
     });
+  });
+
+  it('asks the catalog again only for entities it did not show the same caller in the last seconds', async () => {
+    let now = 0;
+    const cached = new DeploymentService({
+      store,
+      catalog,
+      auth: mockServices.auth(),
+      knownEntities: new KnownEntityCache({ now: () => now }),
+    });
+    const ci = { credentials: mockCredentials.service('external:ci') };
+    const alice = { credentials: mockCredentials.user('user:default/alice') };
+
+    await cached.ingestDeployments([deployment()], ci);
+    await cached.ingestDeployments([deployment({ externalId: 'build-2' })], ci);
+    await cached.ingestIncidents([incident()], ci);
+    expect(catalog.getEntitiesByRefs).toHaveBeenCalledTimes(1);
+
+    // Another caller may see other entities.
+    await cached.ingestDeployments(
+      [deployment({ externalId: 'build-3' })],
+      alice,
+    );
+    expect(catalog.getEntitiesByRefs).toHaveBeenCalledTimes(2);
+
+    // Only the refs not shown recently are asked about; an unknown entity
+    // is asked about every time.
+    const withGhost = [
+      deployment({ externalId: 'build-4' }),
+      deployment({
+        externalId: 'build-5',
+        entityRef: 'component:default/ghost',
+      }),
+    ];
+    for (const calls of [3, 4]) {
+      await expect(cached.ingestDeployments(withGhost, ci)).rejects.toThrow(
+        '[1] entityRef: entity component:default/ghost is not in the catalog',
+      );
+      expect(catalog.getEntitiesByRefs).toHaveBeenCalledTimes(calls);
+      expect(catalog.getEntitiesByRefs).toHaveBeenLastCalledWith(
+        expect.objectContaining({ entityRefs: ['component:default/ghost'] }),
+        ci,
+      );
+    }
+
+    // Once the answer is old, the catalog decides again: an entity deleted
+    // meanwhile is refused.
+    now = KNOWN_ENTITY_TTL_MS;
+    catalog.getEntitiesByRefs.mockResolvedValue({ items: [undefined] });
+    await expect(
+      cached.ingestDeployments([deployment({ externalId: 'build-6' })], ci),
+    ).rejects.toThrow('component:default/payments is not in the catalog');
+    await expect(
+      knex('deployments').orderBy('external_id').pluck('external_id'),
+    ).resolves.toEqual(['build-1', 'build-2', 'build-3']);
   });
 
   it.each<[string, Partial<DeploymentInput> | Record<string, unknown>, string]>(

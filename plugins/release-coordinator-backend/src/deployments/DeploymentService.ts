@@ -27,6 +27,7 @@ import {
   UpsertOutcome,
 } from './DeploymentStore';
 import { parseDeploymentsFast } from './fastValidation';
+import { callerKeyOf, KnownEntityCache } from './KnownEntityCache';
 import {
   deploymentInputSchema,
   incidentInputSchema,
@@ -121,15 +122,20 @@ export function validateAll<T extends z.ZodTypeAny>(
 
 /**
  * The items of a batch whose `entityRef` the catalog does not know (or the
- * caller may not see), as problems naming the entity; one catalog call.
+ * caller may not see), as problems naming the entity; one catalog call, for
+ * the refs that the `cache` (if given) does not know this caller sees.
  */
 export async function findUnknownEntities(options: {
   items: Array<{ entityRef: string }>;
   catalog: CatalogService;
   credentials: BackstageCredentials;
+  cache?: KnownEntityCache;
 }): Promise<ItemProblem[]> {
-  const { items, catalog, credentials } = options;
-  const refs = [...new Set(items.map(item => item.entityRef))];
+  const { items, catalog, credentials, cache } = options;
+  const callerKey = callerKeyOf(credentials);
+  const distinct = new Set(items.map(item => item.entityRef));
+  const known = cache?.known(callerKey, distinct) ?? new Set<string>();
+  const refs = [...distinct].filter(ref => !known.has(ref));
   if (refs.length === 0) {
     return [];
   }
@@ -139,6 +145,10 @@ export async function findUnknownEntities(options: {
       fields: ['kind', 'metadata.namespace', 'metadata.name'],
     },
     { credentials },
+  );
+  cache?.remember(
+    callerKey,
+    refs.filter((_ref, i) => entities[i]),
   );
   const unknown = new Set(refs.filter((_ref, i) => !entities[i]));
   return items.flatMap((item, index) =>
@@ -203,6 +213,7 @@ export class DeploymentService {
   private readonly auth: AuthService;
   private readonly signals?: SignalsService;
   private readonly logger?: LoggerService;
+  private readonly knownEntities: KnownEntityCache;
   private readonly changeListeners: DeploymentChangeListener[] = [];
   private readonly incidentListeners: IncidentChangeListener[] = [];
 
@@ -213,7 +224,13 @@ export class DeploymentService {
     /** When given, changed entities are announced to open Deployments tabs. */
     signals?: SignalsService;
     logger?: LoggerService;
+    /**
+     * Entities the catalog recently showed each caller (see
+     * {@link KnownEntityCache}); a default one when not given.
+     */
+    knownEntities?: KnownEntityCache;
   }) {
+    this.knownEntities = options.knownEntities ?? new KnownEntityCache();
     this.store = options.store;
     this.catalog = options.catalog;
     this.auth = options.auth;
@@ -253,10 +270,12 @@ export class DeploymentService {
   ): Promise<EventItemResult[]> {
     const valid = this.parseDeployments([...items]);
     await options.authorize?.(valid.map(item => item.entityRef));
-    const problems = [
-      ...(await this.findUnknownEntities(valid, options)),
-      ...(await this.findBadRollbackTargets(valid)),
-    ];
+    // Two independent reads (the catalog, the store): side by side.
+    const [unknownEntities, badRollbackTargets] = await Promise.all([
+      this.findUnknownEntities(valid, options),
+      this.findBadRollbackTargets(valid),
+    ]);
+    const problems = [...unknownEntities, ...badRollbackTargets];
     if (problems.length > 0) {
       rejectBatch(valid.length, problems);
     }
@@ -386,7 +405,10 @@ export class DeploymentService {
     }
   }
 
-  /** Items whose entity the catalog does not know (one catalog call per batch). */
+  /**
+   * Items whose entity the catalog does not know (at most one catalog call
+   * per batch, none when the catalog recently showed the caller every entity).
+   */
   private async findUnknownEntities(
     items: Array<{ entityRef: string }>,
     options: IngestOptions,
@@ -396,6 +418,7 @@ export class DeploymentService {
       catalog: this.catalog,
       credentials:
         options.credentials ?? (await this.auth.getOwnServiceCredentials()),
+      cache: this.knownEntities,
     });
   }
 

@@ -43,7 +43,19 @@ const values: Record<string, unknown[]> = {
     '2026-11-26T10:00:00Z',
     '2026-11-26T11:00:00+01:00',
     '1969-12-31T23:59:59.000Z',
+    '1970-01-01T00:00:00.000Z',
     '2026-02-30T10:00:00.000Z',
+    '2024-02-29T10:00:00.000Z',
+    '2100-02-29T10:00:00.000Z',
+    '2000-02-29T10:00:00.000Z',
+    '2026-04-31T10:00:00.000Z',
+    '2026-12-31T23:59:59.999Z',
+    '2026-13-01T10:00:00.000Z',
+    '2026-00-10T10:00:00.000Z',
+    '2026-11-00T10:00:00.000Z',
+    '2026-11-26T24:00:00.000Z',
+    '2026-11-26T10:60:00.000Z',
+    '2026-11-26T10:00:60.000Z',
     'yesterday',
   ],
   finishedAt: [
@@ -136,17 +148,51 @@ describe('parseDeploymentsFast', () => {
 
   it('never accepts what the schema refuses, and returns what it returns', () => {
     fc.assert(
-      fc.property(item, input => {
-        const fast = parseDeploymentsFast([input]);
-        const schema = deploymentInputSchema.safeParse(input);
+      // Batches of a few items: items of one batch share entity refs.
+      fc.property(fc.array(item, { minLength: 1, maxLength: 3 }), inputs => {
+        const fast = parseDeploymentsFast(inputs);
+        const schema = inputs.map(input =>
+          deploymentInputSchema.safeParse(input),
+        );
         // Either the schema decides (undefined), or the fast path returned
-        // exactly what the schema returns.
-        const expected = schema.success
-          ? [schema.data]
+        // exactly what the schema returns for every item.
+        const expected = schema.every(result => result.success)
+          ? schema.map(result => result.data)
           : 'refused by the schema';
         expect(fast).toStrictEqual(fast === undefined ? undefined : expected);
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('takes the fast path for every valid canonical time, and only for those', () => {
+    // Without finishedAt, so that only startedAt decides.
+    const startingAt = (startedAt: string) => {
+      const report: Record<string, unknown> = { ...canonical, startedAt };
+      delete report.finishedAt;
+      return report;
+    };
+    for (const startedAt of [
+      '1970-01-01T00:00:00.000Z',
+      '2000-02-29T23:59:59.999Z',
+      '2024-02-29T00:00:00.000Z',
+      '2026-04-30T12:30:45.123Z',
+      '2100-02-28T00:00:00.000Z',
+      '9999-12-31T23:59:59.999Z',
+    ]) {
+      expect(parseDeploymentsFast([startingAt(startedAt)])).toStrictEqual([
+        deploymentInputSchema.parse(startingAt(startedAt)),
+      ]);
+    }
+    for (const startedAt of [
+      '1969-12-31T23:59:59.999Z',
+      '2100-02-29T00:00:00.000Z',
+      '2026-02-29T00:00:00.000Z',
+      '2026-06-31T00:00:00.000Z',
+      '2026-11-26T24:00:00.000Z',
+      '2026-11-26T23:59:60.000Z',
+    ]) {
+      expect(parseDeploymentsFast([startingAt(startedAt)])).toBeUndefined();
+    }
   });
 });

@@ -64,16 +64,46 @@ function optionalText(value: unknown, max: number): string | undefined {
   return value === undefined ? undefined : text(value, max);
 }
 
-/** `timestamp`, canonical form only: the value is its own normalisation. */
+/** The number written with the digits at [start, end) of a string. */
+function digits(value: string, start: number, end: number): number {
+  let number = 0;
+  for (let i = start; i < end; i++) {
+    number = number * 10 + value.charCodeAt(i) - 48;
+  }
+  return number;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return leap ? 29 : 28;
+  }
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * `timestamp`, canonical form only: the value is its own normalisation.
+ * The fields are range-checked in place: what `new Date(value)
+ * .toISOString() === value` checks, without building a Date (a third of the
+ * validation time of a batch).
+ */
 function time(value: unknown): string {
   if (typeof value !== 'string' || !CANONICAL_TIME.test(value)) {
     throw new Unsure();
   }
-  const date = new Date(value);
+  // YYYY-MM-DDTHH:mm:ss.sssZ
+  const year = digits(value, 0, 4);
+  const month = digits(value, 5, 7);
+  const day = digits(value, 8, 10);
   if (
-    Number.isNaN(date.getTime()) ||
-    date.getUTCFullYear() < 1970 ||
-    date.toISOString() !== value
+    year < 1970 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    digits(value, 11, 13) > 23 ||
+    digits(value, 14, 16) > 59 ||
+    digits(value, 17, 19) > 59
   ) {
     throw new Unsure();
   }
@@ -84,8 +114,18 @@ function optionalTime(value: unknown): string | undefined {
   return value === undefined ? undefined : time(value);
 }
 
-function entityRef(value: unknown): string {
-  const trimmed = text(value, 255);
+/** Stored refs by the ref as sent, within one batch (most repeat one ref). */
+type EntityRefMemo = Map<string, string>;
+
+function entityRef(value: unknown, memo: EntityRefMemo): string {
+  const remembered = typeof value === 'string' ? memo.get(value) : undefined;
+  if (remembered !== undefined) return remembered;
+  const stored = parseEntityRefText(text(value, 255));
+  memo.set(value as string, stored);
+  return stored;
+}
+
+function parseEntityRefText(trimmed: string): string {
   try {
     const stored = toStoredEntityRef(
       parseEntityRef(trimmed, { defaultNamespace: 'default' }),
@@ -136,7 +176,7 @@ function commitsOf(value: unknown): DeploymentInput['commits'] {
   return commits;
 }
 
-function deployment(item: unknown): DeploymentInput {
+function deployment(item: unknown, refs: EntityRefMemo): DeploymentInput {
   if (!isPlainObject(item)) throw new Unsure();
   for (const key of Object.keys(item)) {
     if (!DEPLOYMENT_KEYS.has(key) || item[key] === undefined) {
@@ -147,25 +187,28 @@ function deployment(item: unknown): DeploymentInput {
   const status = item.status;
   if (typeof kind !== 'string' || !KINDS.has(kind)) throw new Unsure();
   if (typeof status !== 'string' || !STATUSES.has(status)) throw new Unsure();
-  // Keys in the schema's order, as its parse returns them.
+  // Keys in the schema's order, as its parse returns them; absent ones are
+  // left out rather than deleted (a deleted key makes a slow object).
   const parsed: Record<string, unknown> = {
-    entityRef: entityRef(item.entityRef),
+    entityRef: entityRef(item.entityRef, refs),
     environment: text(item.environment, 63),
     source: text(item.source, 63),
     externalId: text(item.externalId, 255),
     version: text(item.version, 255),
-    commitSha: optionalText(item.commitSha, 64),
-    kind,
-    status,
-    startedAt: optionalTime(item.startedAt),
-    finishedAt: optionalTime(item.finishedAt),
-    initiator: optionalText(item.initiator, 255),
-    url: httpUrl(item.url),
-    rollbackOf: optionalText(item.rollbackOf, 255),
-    commits: commitsOf(item.commits),
   };
-  for (const key of Object.keys(parsed)) {
-    if (parsed[key] === undefined) delete parsed[key];
+  const remaining: Array<[string, unknown]> = [
+    ['commitSha', optionalText(item.commitSha, 64)],
+    ['kind', kind],
+    ['status', status],
+    ['startedAt', optionalTime(item.startedAt)],
+    ['finishedAt', optionalTime(item.finishedAt)],
+    ['initiator', optionalText(item.initiator, 255)],
+    ['url', httpUrl(item.url)],
+    ['rollbackOf', optionalText(item.rollbackOf, 255)],
+    ['commits', commitsOf(item.commits)],
+  ];
+  for (const [key, value] of remaining) {
+    if (value !== undefined) parsed[key] = value;
   }
   const result = parsed as unknown as DeploymentInput;
   // The schema's superRefine: any of these is a problem it words.
@@ -189,7 +232,8 @@ export function parseDeploymentsFast(
   items: readonly unknown[],
 ): DeploymentInput[] | undefined {
   try {
-    return items.map(deployment);
+    const refs: EntityRefMemo = new Map();
+    return items.map(item => deployment(item, refs));
   } catch (error) {
     if (error instanceof Unsure) return undefined;
     throw error;

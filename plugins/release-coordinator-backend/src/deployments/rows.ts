@@ -8,6 +8,7 @@ import {
   ProviderSyncState,
 } from '@release-coordinator/backstage-plugin-common';
 import { fromDbTimestamp } from '../database/timestamps';
+import { ColumnTypes } from './postgresBatch';
 
 /*
  * Row types of the deployment tables and their mapping to wire types. Rows
@@ -38,10 +39,49 @@ export type DeploymentRow = {
   updated_at: DbTimestamp;
 };
 
+/**
+ * A deployment row as the ingest path writes it: with its commits' times
+ * (`commit_times`, migration 20261126150000_metrics_performance.js).
+ */
+export type DeploymentWriteRow = DeploymentRow & {
+  commit_times: string | null;
+};
+
+/** Column types of the deployment upsert (PostgreSQL's unnest statement). */
+export const deploymentColumnTypes: ColumnTypes<DeploymentWriteRow> = {
+  id: 'text',
+  entity_ref: 'text',
+  environment: 'text',
+  source: 'text',
+  external_id: 'text',
+  version: 'text',
+  commit_sha: 'text',
+  kind: 'text',
+  status: 'text',
+  started_at: 'timestamptz',
+  finished_at: 'timestamptz',
+  sort_at: 'timestamptz',
+  initiator: 'text',
+  url: 'text',
+  release_id: 'text',
+  rollback_of: 'text',
+  revision: 'integer',
+  received_at: 'timestamptz',
+  updated_at: 'timestamptz',
+  commit_times: 'text',
+};
+
 export type DeploymentCommitRow = {
   deployment_id: string;
   sha: string;
   committed_at: DbTimestamp;
+};
+
+/** Column types of the commit insert (PostgreSQL's unnest statement). */
+export const deploymentCommitColumnTypes: ColumnTypes<DeploymentCommitRow> = {
+  deployment_id: 'text',
+  sha: 'text',
+  committed_at: 'timestamptz',
 };
 
 export type IncidentRow = {
@@ -58,6 +98,23 @@ export type IncidentRow = {
   revision: number;
   received_at: DbTimestamp;
   updated_at: DbTimestamp;
+};
+
+/** Column types of the incident upsert (PostgreSQL's unnest statement). */
+export const incidentColumnTypes: ColumnTypes<IncidentRow> = {
+  id: 'text',
+  entity_ref: 'text',
+  source: 'text',
+  external_id: 'text',
+  severity: 'text',
+  title: 'text',
+  environment: 'text',
+  started_at: 'timestamptz',
+  resolved_at: 'timestamptz',
+  url: 'text',
+  revision: 'integer',
+  received_at: 'timestamptz',
+  updated_at: 'timestamptz',
 };
 
 export type SyncStateRow = {
