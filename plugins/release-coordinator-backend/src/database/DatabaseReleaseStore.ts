@@ -15,6 +15,7 @@ import {
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
+import { isPostgres } from './client';
 import {
   ListReleasesOptions,
   NewApproval,
@@ -343,8 +344,7 @@ export class DatabaseReleaseStore implements ReleaseStore {
   }
 
   private isPostgres(): boolean {
-    const client = this.db.client.config.client;
-    return client === 'pg' || client === 'postgres' || client === 'postgresql';
+    return isPostgres(this.db);
   }
 
   private async readChecklist(

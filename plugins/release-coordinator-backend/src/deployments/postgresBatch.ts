@@ -10,11 +10,7 @@ import { Knex } from 'knex';
  * inserts (its bound values cost nothing comparable and it has no arrays).
  */
 
-/** Whether the knex client talks to PostgreSQL. */
-export function isPostgres(knex: Knex): boolean {
-  const client = knex.client.config.client;
-  return client === 'pg' || client === 'postgres' || client === 'postgresql';
-}
+export { isPostgres } from '../database/client';
 
 /**
  * The PostgreSQL array type each column's values are sent as; text also

@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { isPostgres } from '../database/client';
 import { toDbTimestamp } from '../database/timestamps';
 import { LatestDeployIndex } from './changeFailures';
 import { MetricsDeployment } from './MetricsStore';
@@ -32,10 +33,6 @@ export function epochMs(value: DbTimestamp): number {
   return parsed;
 }
 
-export function isPostgres(db: Knex): boolean {
-  const client = db.client.config.client;
-  return client === 'pg' || client === 'postgres' || client === 'postgresql';
-}
 
 /**
  * A timestamp column as epoch milliseconds, computed by the database: the
