@@ -8,6 +8,8 @@
  * with the same knex calls; the bench never changes backend code.
  */
 
+const { createHash } = require('node:crypto');
+
 const DAY_MS = 86_400_000;
 
 function queries(knex, entityRefs, environment, windowDays, endMs) {
@@ -81,8 +83,9 @@ function queries(knex, entityRefs, environment, windowDays, endMs) {
       .andWhere(b =>
         b.whereNull('resolved_at').orWhere('resolved_at', '>=', from),
       )
-      .whereIn('severity', ['critical', 'major']),
-    // Summed per day and currency by the database.
+      .whereRaw(`severity IN ('critical', 'major')`),
+    // Summed per day and currency by the database (one entity; a roll-up
+    // reads scopeCosts below).
     costs: knex('cost_records')
       .select('date', 'currency')
       .sum({ amount: 'amount' })
@@ -90,6 +93,77 @@ function queries(knex, entityRefs, environment, windowDays, endMs) {
       .andWhere('date', '>=', costFrom)
       .andWhere('date', '<', costTo)
       .groupBy('date', 'currency'),
+    ...(entityRefs.length >= SCOPE_MIN_MEMBERS
+      ? scopeQueries(knex, entityRefs, environment, {
+          from,
+          to,
+          costFrom,
+          costTo,
+          todayStart,
+        })
+      : {}),
+  };
+}
+
+// DatabaseMetricsStore's default: from 10 members a roll-up reads the
+// roll-up caches (src/metrics/MetricsScopes.ts).
+const SCOPE_MIN_MEMBERS = 10;
+
+/** The roll-up caches' queries (MetricsScopes). */
+function scopeQueries(knex, entityRefs, environment, range) {
+  const hash = createHash('sha256');
+  for (const ref of [...new Set(entityRefs)].sort()) hash.update(`${ref}\n`);
+  const key = hash.digest('hex');
+  const day = iso => iso.slice(0, 10);
+  const hours = [];
+  for (
+    let t = Date.parse(range.todayStart);
+    t + 3_600_000 <= Date.parse(range.to);
+    t += 3_600_000
+  ) {
+    hours.push(new Date(t).toISOString().slice(0, 13));
+  }
+  const edgeStart = new Date(
+    Math.floor(Date.parse(range.to) / 3_600_000) * 3_600_000,
+  ).toISOString();
+  return {
+    scopeDayVersions: knex('metrics_day_versions')
+      .select('day', 'version')
+      .where('day', '>=', day(range.from))
+      .andWhere('day', '<=', day(range.to))
+      .andWhere('environment', environment),
+    scopeDaily: knex('metrics_scope_daily')
+      .select('day', 'version', 'succeeded', 'lead_times', 'durations')
+      .where({ scope_key: key, environment })
+      .andWhere('day', '>=', day(range.from))
+      .andWhere('day', '<=', day(range.to)),
+    scopeHours: knex('metrics_scope_hourly')
+      .select('hour', 'version', 'succeeded', 'lead_times', 'durations')
+      .where({ scope_key: key, environment })
+      .whereIn('hour', hours.length ? hours : ['-']),
+    // Less than an hour at the window's end, every entity, kept for the
+    // members in the service.
+    scopeEdge: knex('deployments')
+      .select('id', 'entity_ref', 'kind', 'status', 'finished_at')
+      .where('environment', environment)
+      .andWhere('finished_at', '>=', edgeStart)
+      .andWhere('finished_at', '<', range.to)
+      .andWhere(b =>
+        b
+          .where(x =>
+            x
+              .where('kind', 'deploy')
+              .whereIn('status', ['succeeded', 'failed']),
+          )
+          .orWhere(x =>
+            x.where('kind', 'rollback').andWhere('status', 'succeeded'),
+          ),
+      ),
+    scopeCosts: knex('metrics_scope_costs')
+      .select('day', 'version', 'totals')
+      .where('scope_key', key)
+      .andWhere('day', '>=', range.costFrom)
+      .andWhere('day', '<=', range.costTo),
   };
 }
 

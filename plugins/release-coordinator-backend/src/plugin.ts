@@ -193,7 +193,8 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           reportYear: doraReportYear,
         });
         // Daily rollups of what changed (a metrics read also recomputes
-        // the entities it needs first); one replica at a time.
+        // the entities it needs first), and the purge of unread roll-up
+        // caches; one replica at a time.
         await scheduler.scheduleTask({
           id: 'release-coordinator.metrics.rollups',
           scope: 'global',
@@ -206,6 +207,14 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
               logger.debug(
                 `Recomputed metrics rollups of ${refreshed} entities`,
               );
+            }
+            // Roll-up caches of member sets nobody read for a week (a
+            // changed membership is a new set).
+            const purged = await metricsStore.scopes.purge(
+              new Date(Date.now() - 7 * 24 * 3_600_000),
+            );
+            if (purged > 0) {
+              logger.debug(`Purged metrics roll-up caches of ${purged} scopes`);
             }
           },
         });

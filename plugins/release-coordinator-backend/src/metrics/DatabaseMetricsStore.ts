@@ -14,6 +14,7 @@ import {
   MetricsRollups,
   toMetricsDeployment,
 } from './MetricsRollups';
+import { MetricsScopes } from './MetricsScopes';
 import {
   DeploymentSlot,
   MetricsCost,
@@ -134,15 +135,29 @@ export class DatabaseMetricsStore implements MetricsStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
+    /**
+     * From how many member entities a summed read (a roll-up) uses the
+     * roll-up caches (MetricsScopes). Default 10.
+     */
+    scopeMinMembers?: number;
   }): Promise<DatabaseMetricsStore> {
-    return new DatabaseMetricsStore(await getMigratedClient(options));
+    return new DatabaseMetricsStore(
+      await getMigratedClient(options),
+      options.scopeMinMembers ?? 10,
+    );
   }
 
   /** The rollups this store reads (refreshed before each read). */
   readonly rollups: MetricsRollups;
+  /** The roll-up caches of member sets. */
+  readonly scopes: MetricsScopes;
 
-  private constructor(private readonly db: Knex) {
+  private constructor(
+    private readonly db: Knex,
+    private readonly scopeMinMembers: number,
+  ) {
     this.rollups = new MetricsRollups(db);
+    this.scopes = new MetricsScopes(db);
   }
 
   async readWindow(query: MetricsWindowQuery): Promise<MetricsWindowData> {
@@ -155,6 +170,34 @@ export class DatabaseMetricsStore implements MetricsStore {
       query.cuts.map(cut => cut.getTime()),
     );
     const out: MetricsWindowData = { slots: [], incidents: [], costs: [] };
+    // A roll-up summed over many members: deployment facts and cost from
+    // the scope's caches (one row per day, or per hour at the window's
+    // edges); incidents per member.
+    if (!query.costPerEntity && refs.length >= this.scopeMinMembers) {
+      const key = await this.scopes.touch(refs);
+      const scope = { key, entityRefs: refs, environment: query.environment };
+      const whole = await this.scopes.readWholeDays({
+        ...scope,
+        days: plan.wholeDays,
+      });
+      const partial = await this.scopes.readPartialDays({
+        ...scope,
+        days: plan.partialDays,
+      });
+      out.slots = whole.concat(partial);
+      out.costs = await this.scopes.readCosts({
+        key,
+        entityRefs: refs,
+        from: query.costFrom,
+        to: query.costTo,
+      });
+      for (const chunk of chunked(refs, ENTITY_CHUNK)) {
+        out.incidents = out.incidents.concat(
+          await this.readIncidents(chunk, query),
+        );
+      }
+      return out;
+    }
     for (const chunk of chunked(refs, ENTITY_CHUNK)) {
       const [whole, partial, incidents, costs] = await Promise.all([
         this.readWholeDays(chunk, query.environment, plan.wholeDays),
@@ -302,7 +345,9 @@ export class DatabaseMetricsStore implements MetricsStore {
           .whereNull('resolved_at')
           .orWhere('resolved_at', '>=', toDbTimestamp(query.from)),
       )
-      .whereIn('severity', ['critical', 'major']);
+      // A literal, not parameters: the condition of the partial index
+      // `incidents_metrics_idx` must be provable when the query is planned.
+      .whereRaw(`severity IN ('critical', 'major')`);
     return rows.map(row => ({
       id: row.id,
       entityRef: row.entity_ref,

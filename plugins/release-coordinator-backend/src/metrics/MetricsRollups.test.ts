@@ -6,6 +6,7 @@ import { DeploymentUpsert } from '../deployments/DeploymentStore';
 import { clearHistory } from './__testUtils__/history';
 import { DatabaseMetricsStore, planSlots } from './DatabaseMetricsStore';
 import { decodeSamples, encodeSamples } from './MetricsRollups';
+import { MetricsService } from './MetricsService';
 
 jest.setTimeout(120_000);
 
@@ -74,6 +75,9 @@ describe.each(databases.eachSupportedId())(
     let knex: Knex;
     let deploymentStore: DatabaseDeploymentStore;
     let metricsStore: DatabaseMetricsStore;
+    // Reads every roll-up through the roll-up caches, or never.
+    let scopedStore: DatabaseMetricsStore;
+    let directStore: DatabaseMetricsStore;
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
@@ -83,6 +87,14 @@ describe.each(databases.eachSupportedId())(
       });
       deploymentStore = await DatabaseDeploymentStore.create({ database });
       metricsStore = await DatabaseMetricsStore.create({ database });
+      scopedStore = await DatabaseMetricsStore.create({
+        database,
+        scopeMinMembers: 2,
+      });
+      directStore = await DatabaseMetricsStore.create({
+        database,
+        scopeMinMembers: Number.POSITIVE_INFINITY,
+      });
     });
 
     beforeEach(async () => {
@@ -197,15 +209,38 @@ describe.each(databases.eachSupportedId())(
           ]);
         }
       });
-      const readers = [1, 2, 3].map(async () => {
-        let reads = 0;
-        while (writing || reads === 0) {
-          await metricsStore.readWindow(query);
-          reads++;
+      const costWriter = (async () => {
+        const next = random(7);
+        for (let round = 0; round < 12; round++) {
+          const day = `2026-11-${String(1 + Math.floor(next() * 10)).padStart(2, '0')}`;
+          await knex('cost_records')
+            .insert(
+              ENTITIES.map(entityRef => ({
+                entity_ref: entityRef,
+                date: day,
+                source: 'race',
+                amount: Math.floor(next() * 1000) / 10,
+                currency: 'USD',
+                updated_at: '2026-11-26T00:00:00.000Z',
+              })),
+            )
+            .onConflict(['entity_ref', 'date', 'source'])
+            .merge();
         }
-        return reads;
-      });
-      await Promise.all(writers);
+      })();
+      // Two readers fill the roll-up caches while the writers change what
+      // they cached.
+      const readers = [metricsStore, scopedStore, scopedStore].map(
+        async store => {
+          let reads = 0;
+          while (writing || reads === 0) {
+            await store.readWindow(query);
+            reads++;
+          }
+          return reads;
+        },
+      );
+      await Promise.all([...writers, costWriter]);
       writing = false;
       const reads = await Promise.all(readers);
       expect(Math.min(...reads)).toBeGreaterThan(0);
@@ -218,6 +253,67 @@ describe.each(databases.eachSupportedId())(
       expect(maintained.daily.length).toBeGreaterThan(10);
       expect(maintained.failed.length).toBeGreaterThan(0);
       expect(maintained).toEqual(await fromScratch());
+
+      // The roll-up caches, filled during the writes, give what the members'
+      // rows give.
+      for (const end of [START + 10 * DAY_MS, START + 9 * DAY_MS + 5_400_000]) {
+        const request = {
+          entityRefs: ENTITIES,
+          environment: 'production',
+          windowDays: 4,
+          end: new Date(end),
+        };
+        const cached = await new MetricsService({ store: scopedStore }).compute(
+          request,
+        );
+        expect(cached.metrics.deploymentFrequency.count).toBeGreaterThan(0);
+        expect(cached.metrics.infrastructureCost.total).not.toBeNull();
+        expect(cached).toEqual(
+          await new MetricsService({ store: directStore }).compute(request),
+        );
+      }
+    });
+
+    it('purges the caches of scopes not read for a while', async () => {
+      const request = {
+        entityRefs: ENTITIES,
+        environment: 'production',
+        windowDays: 2,
+        end: new Date(START + 3 * DAY_MS + 5_400_000),
+      };
+      await deploymentStore.upsertDeployments(batch(random(3), 3, 0));
+      const service = new MetricsService({ store: scopedStore });
+      await service.compute(request);
+      await service.compute({ ...request, entityRefs: ENTITIES.slice(1) });
+      const count = async (table: string) =>
+        Number((await knex(table).count({ n: '*' }))[0].n);
+      expect(await count('metrics_scopes')).toBe(2);
+      expect(await count('metrics_scope_daily')).toBeGreaterThan(0);
+      expect(await count('metrics_scope_hourly')).toBeGreaterThan(0);
+      expect(await count('metrics_scope_costs')).toBeGreaterThan(0);
+
+      // Read again: recorded as read (at most hourly); the other is not.
+      const later = new Date(Date.now() + 2 * 3_600_000);
+      await scopedStore.scopes.touch(ENTITIES, later);
+      expect(
+        await scopedStore.scopes.purge(new Date(later.getTime() - 1000)),
+      ).toBe(1);
+      expect(await count('metrics_scopes')).toBe(1);
+      const keys = async (table: string) =>
+        new Set(
+          (await knex(table).distinct('scope_key')).map(row => row.scope_key),
+        );
+      for (const table of [
+        'metrics_scope_daily',
+        'metrics_scope_hourly',
+        'metrics_scope_costs',
+      ]) {
+        expect(await keys(table)).toEqual(await keys('metrics_scopes'));
+      }
+      // The purged scope is computed again when read.
+      expect(await service.compute(request)).toEqual(
+        await new MetricsService({ store: directStore }).compute(request),
+      );
     });
 
     it('refreshAll recomputes what changed, then has nothing left to do', async () => {

@@ -157,11 +157,13 @@ export function finishedIn(
  * The deployments the metrics count (finished deploys that succeeded or
  * failed, succeeded rollbacks) of entities in an environment, finished in
  * one of the ranges: ranges of `deployments_metrics_idx` per kind and status.
+ * Without `entityRefs`, those of every entity: ranges of
+ * `deployments_environment_finished_idx`.
  */
 export function deploymentFacts(
   db: Knex,
   options: {
-    entityRefs: string[];
+    entityRefs?: string[];
     environment: string;
     ranges: FinishRange[];
   },
@@ -177,8 +179,10 @@ export function deploymentFacts(
       'rollback_of',
       'commit_times',
     )
-    .whereIn('entity_ref', options.entityRefs)
-    .andWhere('environment', options.environment);
+    .where('environment', options.environment);
+  if (options.entityRefs) {
+    query.whereIn('entity_ref', options.entityRefs);
+  }
   return finishedIn(query, options.ranges).andWhere(builder =>
     builder
       .where(deploy =>
@@ -238,6 +242,31 @@ export function addDeployment(
   }
   if (d.startedAt !== null) {
     facts.durations.push((d.finishedAt - d.startedAt) / 1000);
+  }
+}
+
+/**
+ * Bumps the version of each day (metrics_day_versions, migration
+ * 20261127000000_metrics_scopes.js) in the caller's transaction: the
+ * roll-up caches of those days are stale from its commit on. Days in
+ * ascending order, so that concurrent transactions lock them in the same
+ * order.
+ */
+export async function bumpDayVersions(
+  tx: Knex.Transaction,
+  environment: string,
+  days: string[],
+): Promise<void> {
+  const sorted = [...new Set(days)].sort();
+  for (let i = 0; i < sorted.length; i += CHUNK / 2) {
+    const chunk = sorted.slice(i, i + CHUNK / 2);
+    await tx.raw(
+      `INSERT INTO metrics_day_versions (environment, day, version)
+       VALUES ${chunk.map(() => '(?, ?, 1)').join(', ')}
+       ON CONFLICT (environment, day) DO UPDATE
+       SET version = metrics_day_versions.version + 1`,
+      chunk.flatMap(day => [environment, day]),
+    );
   }
 }
 
@@ -423,7 +452,9 @@ export class MetricsRollups {
         if (environment === 'production') builder.orWhereNull('environment');
       })
       .andWhere('started_at', '>=', toDbTimestamp(new Date(from)))
-      .whereIn('severity', ['critical', 'major']);
+      // A literal, not parameters: the condition of the partial index
+      // `incidents_metrics_idx` must be provable when the query is planned.
+      .whereRaw(`severity IN ('critical', 'major')`);
     for (const incident of incidents) {
       const target = latest.atOrBefore(Number(incident.started_ms));
       if (target) failed.add(target.id);
@@ -451,10 +482,20 @@ export class MetricsRollups {
       }
     }
 
-    await tx('metrics_daily')
+    const replaced = tx('metrics_daily')
       .where({ entity_ref: entityRef, environment })
-      .andWhere('day', '>=', dayString(from / DAY_MS))
-      .del();
+      .andWhere('day', '>=', dayString(from / DAY_MS));
+    let oldDays: Array<{ day: string }>;
+    if (isPostgres(tx)) {
+      oldDays = await replaced.del().returning('day');
+    } else {
+      oldDays = await replaced.clone().select('day');
+      await replaced.del();
+    }
+    await bumpDayVersions(tx, environment, [
+      ...oldDays.map(row => row.day),
+      ...[...days.keys()].map(dayString),
+    ]);
     const dailyRows = [...days].map(([day, facts]) => ({
       entity_ref: entityRef,
       environment,

@@ -8,7 +8,14 @@ import {
   recoveryTier,
 } from '@release-coordinator/backstage-plugin-common';
 import { MetricsCost, MetricsWindowData } from './MetricsStore';
-import { mean, median, p95, ratio, unionLength } from './statistics';
+import {
+  mean,
+  median,
+  medianInPlace,
+  p95InPlace,
+  ratio,
+  unionLength,
+} from './statistics';
 
 /** Milliseconds of one day. */
 export const DAY_MS = 86_400_000;
@@ -44,8 +51,8 @@ function within(time: number | null, range: TimeRange): time is number {
   return time !== null && time >= range.start && time < range.end;
 }
 
-/** The samples of several slots in one array. */
-function concatSamples(parts: Float64Array[]): Float64Array {
+/** The samples of several slots in one new array. */
+export function concatSamples(parts: Float64Array[]): Float64Array {
   let length = 0;
   for (const part of parts) length += part.length;
   const out = new Float64Array(length);
@@ -170,7 +177,8 @@ export function computeWindowMetrics(
 
   const perDay = succeeded / windowDays;
   const cfr = ratio(failedInProduction, succeeded);
-  const medianLead = median(leadTimes);
+  // Both arrays are fresh copies (concatSamples): selected in place.
+  const medianLead = medianInPlace(leadTimes);
   const medianRecovery = median(recoveries);
 
   return {
@@ -206,8 +214,8 @@ export function computeWindowMetrics(
       downtimeSeconds: meanDowntime ?? 0,
     },
     deploymentDuration: {
-      medianSeconds: median(durations),
-      p95Seconds: p95(durations),
+      medianSeconds: medianInPlace(durations),
+      p95Seconds: p95InPlace(durations),
       count: durations.length,
     },
     rollbackFrequency: {

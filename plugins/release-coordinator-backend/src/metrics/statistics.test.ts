@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mean, median, p95, ratio, unionLength } from './statistics';
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -21,6 +22,44 @@ describe('statistics', () => {
     // ⌈19.95⌉ = 20
     expect(p95(oneTo(21))).toBe(20);
     expect(p95(oneTo(100))).toBe(95);
+  });
+
+  it('median and p95 select the same element as sorting would', () => {
+    const sortedMedian = (values: number[]) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      return sorted.length % 2 === 1
+        ? sorted[middle]
+        : (sorted[middle - 1] + sorted[middle]) / 2;
+    };
+    const sortedP95 = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[
+        Math.ceil((95 * values.length) / 100) - 1
+      ];
+    // Few distinct values (many ties) as well as arbitrary ones.
+    const samples = fc.oneof(
+      fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 1, maxLength: 60 }),
+      fc.array(
+        // -0 and 0 are equal samples; toBe would tell them apart.
+        fc
+          .double({ noNaN: true, noDefaultInfinity: true })
+          .map(v => (v === 0 ? 0 : v)),
+        { minLength: 1, maxLength: 300 },
+      ),
+    );
+    fc.assert(
+      fc.property(samples, values => {
+        const input = [...values];
+        expect(median(values)).toBe(sortedMedian(values));
+        expect(p95(values)).toBe(sortedP95(values));
+        expect(values).toEqual(input); // the input is not reordered
+      }),
+      { numRuns: 500 },
+    );
+    const sorted = oneTo(1001);
+    expect(median(sorted)).toBe(501);
+    expect(median([...sorted].reverse())).toBe(501);
+    expect(median(new Array(1000).fill(4))).toBe(4);
   });
 
   it('mean and ratio are null without samples or denominator', () => {

@@ -56,6 +56,11 @@ export async function clearHistory(knex: Knex): Promise<void> {
   await knex('metrics_daily').del();
   await knex('metrics_failed_deployments').del();
   await knex('metrics_dirty').del();
+  // The roll-up caches (their days' versions do not see the deletes above).
+  await knex('metrics_scope_daily').del();
+  await knex('metrics_scope_hourly').del();
+  await knex('metrics_scope_costs').del();
+  await knex('metrics_scopes').del();
 }
 
 /**
@@ -112,7 +117,10 @@ export async function storeHistory(
         currency: c.currency,
         updated_at: '2026-11-26T00:00:00.000Z',
       })),
-    );
+    )
+    // A record stored before is replaced (what a provider's upsert does).
+    .onConflict(['entity_ref', 'date', 'source'])
+    .merge();
   }
   return new Map(deployments.map((d, i) => [d.externalId, outcomes[i].id]));
 }

@@ -1,0 +1,641 @@
+import { createHash } from 'node:crypto';
+import { Knex } from 'knex';
+import { toDbTimestamp } from '../database/timestamps';
+import {
+  addDeployment,
+  DailyFacts,
+  dayString,
+  decodeSamples,
+  DeploymentFactRow,
+  deploymentFacts,
+  encodeSamples,
+  epochMs,
+  FinishRange,
+  toMetricsDeployment,
+} from './MetricsRollups';
+import { concatSamples } from './computeDeliveryMetrics';
+import { DeploymentSlot, MetricsCost } from './MetricsStore';
+
+/** Milliseconds of one day, and of one hour. */
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+// Keeps every `IN (...)` list far below the bind-parameter limits.
+const ENTITY_CHUNK = 500;
+// Rows per cache write (a daily row carries two sample arrays).
+const WRITE_CHUNK = 50;
+
+/** A scope's last read is recorded at most this often. */
+const TOUCH_INTERVAL_MS = 60 * 60 * 1000;
+
+type Version = number | string;
+
+/** A part of one UTC day, [start, end), cut into slots at `bounds`. */
+export interface PartialDay {
+  start: number;
+  end: number;
+  /** Where its slots end: the cuts inside it, then `end`. */
+  bounds: number[];
+}
+
+type ScopeHourlyRow = Omit<ScopeDailyRow, 'day'> & { hour: string };
+
+type ScopeDailyRow = {
+  day: string;
+  version: Version;
+  succeeded: number | string;
+  failed: number | string;
+  failed_in_production: number | string;
+  rollbacks: number | string;
+  lead_times: Buffer | null;
+  durations: Buffer | null;
+};
+
+/** The hex SHA-256 of the sorted, distinct entity refs. */
+export function scopeKey(entityRefs: string[]): string {
+  const hash = createHash('sha256');
+  for (const ref of [...new Set(entityRefs)].sort()) {
+    hash.update(ref);
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+function chunked<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    out.push(items.slice(i, i + size));
+  }
+  return out;
+}
+
+/** Every day 'YYYY-MM-DD' in [from, to). */
+function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (
+    let t = Date.parse(`${from}T00:00:00.000Z`);
+    t < Date.parse(`${to}T00:00:00.000Z`);
+    t += DAY_MS
+  ) {
+    out.push(dayString(t / DAY_MS));
+  }
+  return out;
+}
+
+/** 'YYYY-MM-DDTHH' of the hour starting at `time`. */
+function hourKey(time: number): string {
+  return new Date(time).toISOString().slice(0, 13);
+}
+
+function emptyFacts(): DailyFacts {
+  return {
+    succeeded: 0,
+    failed: 0,
+    failedInProduction: 0,
+    rollbacks: 0,
+    leadTimes: [],
+    durations: [],
+  };
+}
+
+/** Concatenated sample bytes (null for none). */
+function concatBuffers(parts: Buffer[]): Buffer | null {
+  if (parts.length === 0) return null;
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+}
+
+/**
+ * The roll-up caches of member sets (migration
+ * 20261127000000_metrics_scopes.js): the whole days of a Group, System or
+ * Domain are read from one row per day instead of one per member and day,
+ * and its cost from one row per day instead of one per member, day and
+ * source. A cached day is used only while the version of its day is the one
+ * it was computed at; otherwise it is recomputed from the members and
+ * stored again.
+ */
+export class MetricsScopes {
+  constructor(private readonly db: Knex) {}
+
+  /** Registers the scope (or records that it was read); its key. */
+  async touch(entityRefs: string[], now = new Date()): Promise<string> {
+    const key = scopeKey(entityRefs);
+    const row: { last_read_at: Date | string } | undefined = await this.db(
+      'metrics_scopes',
+    )
+      .select('last_read_at')
+      .where('scope_key', key)
+      .first();
+    if (
+      row === undefined ||
+      now.getTime() - epochMs(row.last_read_at) > TOUCH_INTERVAL_MS
+    ) {
+      await this.db('metrics_scopes')
+        .insert({
+          scope_key: key,
+          members: new Set(entityRefs).size,
+          last_read_at: toDbTimestamp(now),
+        })
+        .onConflict('scope_key')
+        .merge(['last_read_at']);
+    }
+    return key;
+  }
+
+  /**
+   * Deletes the caches of the scopes not read since `before`; how many
+   * scopes.
+   */
+  async purge(before: Date): Promise<number> {
+    const keys: string[] = (
+      await this.db('metrics_scopes')
+        .select('scope_key')
+        .where('last_read_at', '<', toDbTimestamp(before))
+    ).map((row: { scope_key: string }) => row.scope_key);
+    for (const chunk of chunked(keys, ENTITY_CHUNK)) {
+      await this.db.transaction(async tx => {
+        await tx('metrics_scope_daily').whereIn('scope_key', chunk).del();
+        await tx('metrics_scope_hourly').whereIn('scope_key', chunk).del();
+        await tx('metrics_scope_costs').whereIn('scope_key', chunk).del();
+        await tx('metrics_scopes')
+          .whereIn('scope_key', chunk)
+          .andWhere('last_read_at', '<', toDbTimestamp(before))
+          .del();
+      });
+    }
+    return keys.length;
+  }
+
+  /**
+   * The scope's deployment facts of whole UTC days, one slot per day (with
+   * an empty `entityRef`). The members' rollups must be up to date.
+   */
+  async readWholeDays(options: {
+    key: string;
+    entityRefs: string[];
+    environment: string;
+    days: Set<number>;
+  }): Promise<DeploymentSlot[]> {
+    const { key, entityRefs, environment } = options;
+    if (options.days.size === 0) return [];
+    const days = [...options.days].sort((a, b) => a - b).map(dayString);
+    const first = days[0];
+    const last = days[days.length - 1];
+
+    // The versions first: the facts read after them are at least as new.
+    const versions = await this.dayVersions(
+      'metrics_day_versions',
+      first,
+      last,
+      environment,
+    );
+    const cachedRows: ScopeDailyRow[] = await this.db('metrics_scope_daily')
+      .select(
+        'day',
+        'version',
+        'succeeded',
+        'failed',
+        'failed_in_production',
+        'rollbacks',
+        'lead_times',
+        'durations',
+      )
+      .where({ scope_key: key, environment })
+      .andWhere('day', '>=', first)
+      .andWhere('day', '<=', last);
+    const byDay = new Map<string, ScopeDailyRow>();
+    for (const row of cachedRows) {
+      if (Number(row.version) === (versions.get(row.day) ?? 0)) {
+        byDay.set(row.day, row);
+      }
+    }
+    const stale = days.filter(day => !byDay.has(day));
+    if (stale.length > 0) {
+      const fresh = await this.sumMemberDays(
+        entityRefs,
+        environment,
+        stale,
+        versions,
+      );
+      for (const chunk of chunked(fresh, WRITE_CHUNK)) {
+        await this.db('metrics_scope_daily')
+          .insert(
+            chunk.map(row => ({ scope_key: key, environment, ...row })),
+          )
+          .onConflict(['scope_key', 'environment', 'day'])
+          .merge();
+      }
+      for (const row of fresh) byDay.set(row.day, row);
+    }
+    const slots: DeploymentSlot[] = [];
+    for (const day of days) {
+      const row = byDay.get(day)!;
+      const start = Date.parse(`${day}T00:00:00.000Z`);
+      slots.push({
+        entityRef: '',
+        start,
+        end: start + DAY_MS,
+        succeeded: Number(row.succeeded),
+        failed: Number(row.failed),
+        failedInProduction: Number(row.failed_in_production),
+        rollbacks: Number(row.rollbacks),
+        leadTimes: decodeSamples(row.lead_times),
+        durations: decodeSamples(row.durations),
+      });
+    }
+    return slots;
+  }
+
+  /** The members' daily rollups of the days, summed per day. */
+  private async sumMemberDays(
+    entityRefs: string[],
+    environment: string,
+    days: string[],
+    versions: Map<string, number>,
+  ): Promise<ScopeDailyRow[]> {
+    const wanted = new Set(days);
+    const sums = new Map<
+      string,
+      {
+        succeeded: number;
+        failed: number;
+        failedInProduction: number;
+        rollbacks: number;
+        leadTimes: Buffer[];
+        durations: Buffer[];
+      }
+    >();
+    for (const day of days) {
+      sums.set(day, {
+        succeeded: 0,
+        failed: 0,
+        failedInProduction: 0,
+        rollbacks: 0,
+        leadTimes: [],
+        durations: [],
+      });
+    }
+    for (const chunk of chunked([...new Set(entityRefs)], ENTITY_CHUNK)) {
+      const rows: Array<Omit<ScopeDailyRow, 'version'>> = await this.db(
+        'metrics_daily',
+      )
+        .select(
+          'day',
+          'succeeded',
+          'failed',
+          'failed_in_production',
+          'rollbacks',
+          'lead_times',
+          'durations',
+        )
+        .whereIn('entity_ref', chunk)
+        .andWhere('environment', environment)
+        .andWhere('day', '>=', days[0])
+        .andWhere('day', '<=', days[days.length - 1]);
+      for (const row of rows) {
+        if (!wanted.has(row.day)) continue;
+        const sum = sums.get(row.day)!;
+        sum.succeeded += Number(row.succeeded);
+        sum.failed += Number(row.failed);
+        sum.failedInProduction += Number(row.failed_in_production);
+        sum.rollbacks += Number(row.rollbacks);
+        if (row.lead_times) sum.leadTimes.push(row.lead_times);
+        if (row.durations) sum.durations.push(row.durations);
+      }
+    }
+    return days.map(day => {
+      const sum = sums.get(day)!;
+      return {
+        day,
+        version: versions.get(day) ?? 0,
+        succeeded: sum.succeeded,
+        failed: sum.failed,
+        failed_in_production: sum.failedInProduction,
+        rollbacks: sum.rollbacks,
+        lead_times: concatBuffers(sum.leadTimes),
+        durations: concatBuffers(sum.durations),
+      };
+    });
+  }
+
+  /**
+   * The scope's deployment facts of the partial days (one slot per part
+   * between bounds, with an empty `entityRef`): the whole hours of each part
+   * from the hourly cache, the rest (less than an hour at each end) from the
+   * deployments of every entity in those ranges, kept for the members. The
+   * members' rollups must be up to date.
+   */
+  async readPartialDays(options: {
+    key: string;
+    entityRefs: string[];
+    environment: string;
+    days: PartialDay[];
+  }): Promise<DeploymentSlot[]> {
+    const { key, environment, days } = options;
+    if (days.length === 0) return [];
+    const members = new Set(options.entityRefs);
+
+    const slots: Array<{
+      start: number;
+      end: number;
+      hours: string[];
+      facts: DailyFacts;
+      leadTimes: Float64Array[];
+      durations: Float64Array[];
+    }> = [];
+    const edges: FinishRange[] = [];
+    for (const day of days) {
+      let start = day.start;
+      for (const end of day.bounds) {
+        const slot = {
+          start,
+          end,
+          hours: [] as string[],
+          facts: emptyFacts(),
+          leadTimes: [] as Float64Array[],
+          durations: [] as Float64Array[],
+        };
+        slots.push(slot);
+        const firstHour = Math.ceil(start / HOUR_MS) * HOUR_MS;
+        const endHour = Math.floor(end / HOUR_MS) * HOUR_MS;
+        if (firstHour < endHour) {
+          for (let hour = firstHour; hour < endHour; hour += HOUR_MS) {
+            slot.hours.push(hourKey(hour));
+          }
+          if (start < firstHour) edges.push({ from: start, to: firstHour });
+          if (endHour < end) edges.push({ from: endHour, to: end });
+        } else {
+          edges.push({ from: start, to: end });
+        }
+        start = end;
+      }
+    }
+
+    const hours = await this.readHours(
+      key,
+      environment,
+      members,
+      slots.flatMap(slot => slot.hours),
+    );
+    const edgeFacts = edges.length
+      ? await this.memberFacts(environment, members, edges)
+      : [];
+    for (const slot of slots) {
+      for (const hour of slot.hours) {
+        const row = hours.get(hour)!;
+        slot.facts.succeeded += Number(row.succeeded);
+        slot.facts.failed += Number(row.failed);
+        slot.facts.failedInProduction += Number(row.failed_in_production);
+        slot.facts.rollbacks += Number(row.rollbacks);
+        slot.leadTimes.push(decodeSamples(row.lead_times));
+        slot.durations.push(decodeSamples(row.durations));
+      }
+    }
+    for (const { deployment, failed } of edgeFacts) {
+      const slot = slots.find(
+        candidate =>
+          deployment.finishedAt >= candidate.start &&
+          deployment.finishedAt < candidate.end,
+      );
+      if (slot) addDeployment(slot.facts, deployment, failed);
+    }
+    return slots.map(slot => ({
+      entityRef: '',
+      start: slot.start,
+      end: slot.end,
+      succeeded: slot.facts.succeeded,
+      failed: slot.facts.failed,
+      failedInProduction: slot.facts.failedInProduction,
+      rollbacks: slot.facts.rollbacks,
+      leadTimes: concatSamples([
+        ...slot.leadTimes,
+        Float64Array.from(slot.facts.leadTimes),
+      ]),
+      durations: concatSamples([
+        ...slot.durations,
+        Float64Array.from(slot.facts.durations),
+      ]),
+    }));
+  }
+
+  /**
+   * The scope's facts of the hours, from the hourly cache; the hours of a
+   * day whose version changed are computed again (all 24 of the day).
+   */
+  private async readHours(
+    key: string,
+    environment: string,
+    members: Set<string>,
+    hourKeys: string[],
+  ): Promise<Map<string, ScopeHourlyRow>> {
+    const out = new Map<string, ScopeHourlyRow>();
+    if (hourKeys.length === 0) return out;
+    const dayKeys = [...new Set(hourKeys.map(hour => hour.slice(0, 10)))];
+    // The versions first: the facts read after them are at least as new.
+    const versionRows: Array<{ day: string; version: Version }> =
+      await this.db('metrics_day_versions')
+        .select('day', 'version')
+        .where('environment', environment)
+        .whereIn('day', dayKeys);
+    const versions = new Map(
+      versionRows.map(row => [row.day, Number(row.version)]),
+    );
+    const cached: ScopeHourlyRow[] = [];
+    for (const chunk of chunked(hourKeys, ENTITY_CHUNK)) {
+      const rows: ScopeHourlyRow[] = await this.db('metrics_scope_hourly')
+        .select(
+          'hour',
+          'version',
+          'succeeded',
+          'failed',
+          'failed_in_production',
+          'rollbacks',
+          'lead_times',
+          'durations',
+        )
+        .where({ scope_key: key, environment })
+        .whereIn('hour', chunk);
+      cached.push(...rows);
+    }
+    for (const row of cached) {
+      if (Number(row.version) === (versions.get(row.hour.slice(0, 10)) ?? 0)) {
+        out.set(row.hour, row);
+      }
+    }
+    const staleDays = [
+      ...new Set(
+        hourKeys.filter(hour => !out.has(hour)).map(hour => hour.slice(0, 10)),
+      ),
+    ];
+    for (const day of staleDays) {
+      const start = Date.parse(`${day}T00:00:00.000Z`);
+      const perHour = new Map<string, DailyFacts>();
+      for (let hour = start; hour < start + DAY_MS; hour += HOUR_MS) {
+        perHour.set(hourKey(hour), emptyFacts());
+      }
+      for (const { deployment, failed } of await this.memberFacts(
+        environment,
+        members,
+        [{ from: start, to: start + DAY_MS }],
+      )) {
+        addDeployment(
+          perHour.get(hourKey(deployment.finishedAt))!,
+          deployment,
+          failed,
+        );
+      }
+      const rows: ScopeHourlyRow[] = [...perHour].map(([hour, facts]) => ({
+        hour,
+        version: versions.get(day) ?? 0,
+        succeeded: facts.succeeded,
+        failed: facts.failed,
+        failed_in_production: facts.failedInProduction,
+        rollbacks: facts.rollbacks,
+        lead_times: encodeSamples(facts.leadTimes),
+        durations: encodeSamples(facts.durations),
+      }));
+      for (const chunk of chunked(rows, WRITE_CHUNK)) {
+        await this.db('metrics_scope_hourly')
+          .insert(chunk.map(row => ({ scope_key: key, environment, ...row })))
+          .onConflict(['scope_key', 'environment', 'hour'])
+          .merge();
+      }
+      for (const row of rows) out.set(row.hour, row);
+    }
+    return out;
+  }
+
+  /**
+   * The deployments of the members finished in the ranges, each with
+   * whether it failed in production: the deployments of every entity in
+   * the ranges, kept for the members.
+   */
+  private async memberFacts(
+    environment: string,
+    members: Set<string>,
+    ranges: FinishRange[],
+  ) {
+    // One query per range: SQLite plans OR-ed ranges of the second column
+    // of an index as a scan of the whole first-column range.
+    let rows: Array<DeploymentFactRow & { entity_ref: string }> = [];
+    for (const range of ranges) {
+      if (range.to !== undefined && range.to <= range.from) continue;
+      rows = rows.concat(
+        await deploymentFacts(this.db, { environment, ranges: [range] }),
+      );
+    }
+    const deployments = rows
+      .filter(row => members.has(row.entity_ref))
+      .map(row => toMetricsDeployment(row, row.entity_ref));
+    const succeeded = deployments
+      .filter(d => d.kind === 'deploy' && d.status === 'succeeded')
+      .map(d => d.id);
+    const failed = new Set<string>();
+    for (const chunk of chunked(succeeded, ENTITY_CHUNK)) {
+      const flagged: Array<{ deployment_id: string }> = await this.db(
+        'metrics_failed_deployments',
+      )
+        .select('deployment_id')
+        .whereIn('deployment_id', chunk);
+      for (const row of flagged) failed.add(row.deployment_id);
+    }
+    return deployments.map(deployment => ({
+      deployment,
+      failed: failed.has(deployment.id),
+    }));
+  }
+
+  /**
+   * The scope's cost of the days [from, to), summed per day and currency
+   * (`entityRef` and `source` empty).
+   */
+  async readCosts(options: {
+    key: string;
+    entityRefs: string[];
+    from: string;
+    to: string;
+  }): Promise<MetricsCost[]> {
+    const { key, entityRefs, from, to } = options;
+    const days = daysBetween(from, to);
+    if (days.length === 0) return [];
+    const first = days[0];
+    const last = days[days.length - 1];
+    const versions = await this.dayVersions(
+      'metrics_cost_day_versions',
+      first,
+      last,
+    );
+    const cachedRows: Array<{ day: string; version: Version; totals: string }> =
+      await this.db('metrics_scope_costs')
+        .select('day', 'version', 'totals')
+        .where('scope_key', key)
+        .andWhere('day', '>=', first)
+        .andWhere('day', '<=', last);
+    const totals = new Map<string, Record<string, number>>();
+    for (const row of cachedRows) {
+      if (Number(row.version) === (versions.get(row.day) ?? 0)) {
+        totals.set(row.day, JSON.parse(row.totals));
+      }
+    }
+    const stale = days.filter(day => !totals.has(day));
+    if (stale.length > 0) {
+      const wanted = new Set(stale);
+      const fresh = new Map<string, Record<string, number>>(
+        stale.map(day => [day, {}]),
+      );
+      for (const chunk of chunked([...new Set(entityRefs)], ENTITY_CHUNK)) {
+        const rows: Array<{
+          date: string;
+          currency: string;
+          amount: number | string;
+        }> = await this.db('cost_records')
+          .select('date', 'currency')
+          .sum({ amount: 'amount' })
+          .whereIn('entity_ref', chunk)
+          .andWhere('date', '>=', stale[0])
+          .andWhere('date', '<=', stale[stale.length - 1])
+          .groupBy('date', 'currency');
+        for (const row of rows) {
+          if (!wanted.has(row.date)) continue;
+          const day = fresh.get(row.date)!;
+          day[row.currency] = (day[row.currency] ?? 0) + Number(row.amount);
+        }
+      }
+      const writes = stale.map(day => ({
+        scope_key: key,
+        day,
+        version: versions.get(day) ?? 0,
+        totals: JSON.stringify(fresh.get(day)),
+      }));
+      for (const chunk of chunked(writes, ENTITY_CHUNK / 2)) {
+        await this.db('metrics_scope_costs')
+          .insert(chunk)
+          .onConflict(['scope_key', 'day'])
+          .merge();
+      }
+      for (const [day, dayTotals] of fresh) totals.set(day, dayTotals);
+    }
+    const out: MetricsCost[] = [];
+    for (const day of days) {
+      for (const [currency, amount] of Object.entries(totals.get(day)!)) {
+        out.push({ entityRef: '', date: day, source: '', amount, currency });
+      }
+    }
+    return out;
+  }
+
+  /** The versions of the days [first, last] (absent: 0). */
+  private async dayVersions(
+    table: 'metrics_day_versions' | 'metrics_cost_day_versions',
+    first: string,
+    last: string,
+    environment?: string,
+  ): Promise<Map<string, number>> {
+    const query = this.db(table)
+      .select('day', 'version')
+      .where('day', '>=', first)
+      .andWhere('day', '<=', last);
+    if (environment !== undefined) query.andWhere('environment', environment);
+    const rows: Array<{ day: string; version: Version }> = await query;
+    return new Map(rows.map(row => [row.day, Number(row.version)]));
+  }
+}
