@@ -176,26 +176,25 @@ export class DatabaseMetricsStore implements MetricsStore {
     if (!query.costPerEntity && refs.length >= this.scopeMinMembers) {
       const key = await this.scopes.touch(refs);
       const scope = { key, entityRefs: refs, environment: query.environment };
-      const whole = await this.scopes.readWholeDays({
-        ...scope,
-        days: plan.wholeDays,
-      });
-      const partial = await this.scopes.readPartialDays({
-        ...scope,
-        days: plan.partialDays,
-      });
+      // Side by side (PostgreSQL runs them on separate connections).
+      const [whole, partial, costs, incidents] = await Promise.all([
+        this.scopes.readWholeDays({ ...scope, days: plan.wholeDays }),
+        this.scopes.readPartialDays({ ...scope, days: plan.partialDays }),
+        this.scopes.readCosts({
+          key,
+          entityRefs: refs,
+          from: query.costFrom,
+          to: query.costTo,
+        }),
+        Promise.all(
+          chunked(refs, ENTITY_CHUNK).map(chunk =>
+            this.readIncidents(chunk, query),
+          ),
+        ),
+      ]);
       out.slots = whole.concat(partial);
-      out.costs = await this.scopes.readCosts({
-        key,
-        entityRefs: refs,
-        from: query.costFrom,
-        to: query.costTo,
-      });
-      for (const chunk of chunked(refs, ENTITY_CHUNK)) {
-        out.incidents = out.incidents.concat(
-          await this.readIncidents(chunk, query),
-        );
-      }
+      out.costs = costs;
+      out.incidents = ([] as MetricsIncident[]).concat(...incidents);
       return out;
     }
     for (const chunk of chunked(refs, ENTITY_CHUNK)) {
