@@ -172,7 +172,7 @@ export class DatabaseMetricsStore implements MetricsStore {
     const out: MetricsWindowData = { slots: [], incidents: [], costs: [] };
     // A roll-up summed over many members: deployment facts and cost from
     // the scope's caches (one row per day, or per hour at the window's
-    // edges); incidents per member.
+    // edges), incidents from the scope's list.
     if (!query.costPerEntity && refs.length >= this.scopeMinMembers) {
       const key = await this.scopes.touch(refs);
       const scope = { key, entityRefs: refs, environment: query.environment };
@@ -186,15 +186,26 @@ export class DatabaseMetricsStore implements MetricsStore {
           from: query.costFrom,
           to: query.costTo,
         }),
-        Promise.all(
-          chunked(refs, ENTITY_CHUNK).map(chunk =>
-            this.readIncidents(chunk, query),
-          ),
-        ),
+        this.scopes.readIncidents({
+          ...scope,
+          from: query.from.getTime(),
+          to: query.to.getTime(),
+          read: async since =>
+            ([] as MetricsIncident[]).concat(
+              ...(await Promise.all(
+                chunked(refs, ENTITY_CHUNK).map(chunk =>
+                  this.readIncidents(chunk, {
+                    environment: query.environment,
+                    from: since,
+                  }),
+                ),
+              )),
+            ),
+        }),
       ]);
       out.slots = whole.concat(partial);
       out.costs = costs;
-      out.incidents = ([] as MetricsIncident[]).concat(...incidents);
+      out.incidents = incidents;
       return out;
     }
     for (const chunk of chunked(refs, ENTITY_CHUNK)) {
@@ -323,10 +334,13 @@ export class DatabaseMetricsStore implements MetricsStore {
     }));
   }
 
-  /** Critical/major incidents that started before `to`, open or resolved since `from`. */
+  /**
+   * Critical/major incidents that started before `to` (no `to`: any time),
+   * open or resolved since `from`.
+   */
   private async readIncidents(
     entityRefs: string[],
-    query: MetricsWindowQuery,
+    query: { environment: string; from: Date; to?: Date },
   ): Promise<MetricsIncident[]> {
     const rows: IncidentRow[] = await this.db<IncidentRow>('incidents')
       .select('id', 'entity_ref', 'severity', 'started_at', 'resolved_at')
@@ -338,7 +352,9 @@ export class DatabaseMetricsStore implements MetricsStore {
           builder.orWhereNull('environment');
         }
       })
-      .andWhere('started_at', '<', toDbTimestamp(query.to))
+      .andWhere(builder => {
+        if (query.to) builder.where('started_at', '<', toDbTimestamp(query.to));
+      })
       .andWhere(builder =>
         builder
           .whereNull('resolved_at')

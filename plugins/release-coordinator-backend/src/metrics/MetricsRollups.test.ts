@@ -291,6 +291,7 @@ describe.each(databases.eachSupportedId())(
       expect(await count('metrics_scope_daily')).toBeGreaterThan(0);
       expect(await count('metrics_scope_hourly')).toBeGreaterThan(0);
       expect(await count('metrics_scope_costs')).toBeGreaterThan(0);
+      expect(await count('metrics_scope_incidents')).toBe(2);
 
       // Read again: recorded as read (at most hourly); the other is not.
       const later = new Date(Date.now() + 2 * 3_600_000);
@@ -307,6 +308,7 @@ describe.each(databases.eachSupportedId())(
         'metrics_scope_daily',
         'metrics_scope_hourly',
         'metrics_scope_costs',
+        'metrics_scope_incidents',
       ]) {
         expect(await keys(table)).toEqual(await keys('metrics_scopes'));
       }

@@ -14,7 +14,7 @@ import {
   toMetricsDeployment,
 } from './MetricsRollups';
 import { concatSamples } from './computeDeliveryMetrics';
-import { DeploymentSlot, MetricsCost } from './MetricsStore';
+import { DeploymentSlot, MetricsCost, MetricsIncident } from './MetricsStore';
 
 /** Milliseconds of one day, and of one hour. */
 const DAY_MS = 86_400_000;
@@ -98,10 +98,11 @@ function emptyFacts(): DailyFacts {
   };
 }
 
-/** Concatenated sample bytes (null for none). */
-function concatBuffers(parts: Buffer[]): Buffer | null {
+/** The samples of several encoded arrays, ascending, encoded (null for none). */
+function sortedSampleBytes(parts: Buffer[]): Buffer | null {
   if (parts.length === 0) return null;
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  const samples = concatSamples(parts.map(decodeSamples)).sort();
+  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
 }
 
 /**
@@ -156,6 +157,7 @@ export class MetricsScopes {
         await tx('metrics_scope_daily').whereIn('scope_key', chunk).del();
         await tx('metrics_scope_hourly').whereIn('scope_key', chunk).del();
         await tx('metrics_scope_costs').whereIn('scope_key', chunk).del();
+        await tx('metrics_scope_incidents').whereIn('scope_key', chunk).del();
         await tx('metrics_scopes')
           .whereIn('scope_key', chunk)
           .andWhere('last_read_at', '<', toDbTimestamp(before))
@@ -311,8 +313,9 @@ export class MetricsScopes {
         failed: sum.failed,
         failed_in_production: sum.failedInProduction,
         rollbacks: sum.rollbacks,
-        lead_times: concatBuffers(sum.leadTimes),
-        durations: concatBuffers(sum.durations),
+        // Ascending: the metrics select from sorted runs without copying.
+        lead_times: sortedSampleBytes(sum.leadTimes),
+        durations: sortedSampleBytes(sum.durations),
       };
     });
   }
@@ -339,8 +342,6 @@ export class MetricsScopes {
       end: number;
       hours: string[];
       facts: DailyFacts;
-      leadTimes: Float64Array[];
-      durations: Float64Array[];
     }> = [];
     const edges: FinishRange[] = [];
     for (const day of days) {
@@ -351,8 +352,6 @@ export class MetricsScopes {
           end,
           hours: [] as string[],
           facts: emptyFacts(),
-          leadTimes: [] as Float64Array[],
-          durations: [] as Float64Array[],
         };
         slots.push(slot);
         const firstHour = Math.ceil(start / HOUR_MS) * HOUR_MS;
@@ -379,16 +378,23 @@ export class MetricsScopes {
     const edgeFacts = edges.length
       ? await this.memberFacts(environment, members, edges)
       : [];
-    for (const slot of slots) {
-      for (const hour of slot.hours) {
-        const row = hours.get(hour)!;
-        slot.facts.succeeded += Number(row.succeeded);
-        slot.facts.failed += Number(row.failed);
-        slot.facts.failedInProduction += Number(row.failed_in_production);
-        slot.facts.rollbacks += Number(row.rollbacks);
-        slot.leadTimes.push(decodeSamples(row.lead_times));
-        slot.durations.push(decodeSamples(row.durations));
-      }
+    const out: DeploymentSlot[] = [];
+    // One slot per cached hour (the hours lie inside their part, so no slot
+    // spans a bound), and one per part for what is left of its edges.
+    for (const hour of slots.flatMap(slot => slot.hours)) {
+      const row = hours.get(hour)!;
+      const start = Date.parse(`${hour}:00:00.000Z`);
+      out.push({
+        entityRef: '',
+        start,
+        end: start + HOUR_MS,
+        succeeded: Number(row.succeeded),
+        failed: Number(row.failed),
+        failedInProduction: Number(row.failed_in_production),
+        rollbacks: Number(row.rollbacks),
+        leadTimes: decodeSamples(row.lead_times),
+        durations: decodeSamples(row.durations),
+      });
     }
     for (const { deployment, failed } of edgeFacts) {
       const slot = slots.find(
@@ -398,23 +404,20 @@ export class MetricsScopes {
       );
       if (slot) addDeployment(slot.facts, deployment, failed);
     }
-    return slots.map(slot => ({
-      entityRef: '',
-      start: slot.start,
-      end: slot.end,
-      succeeded: slot.facts.succeeded,
-      failed: slot.facts.failed,
-      failedInProduction: slot.facts.failedInProduction,
-      rollbacks: slot.facts.rollbacks,
-      leadTimes: concatSamples([
-        ...slot.leadTimes,
-        Float64Array.from(slot.facts.leadTimes),
-      ]),
-      durations: concatSamples([
-        ...slot.durations,
-        Float64Array.from(slot.facts.durations),
-      ]),
-    }));
+    for (const slot of slots) {
+      out.push({
+        entityRef: '',
+        start: slot.start,
+        end: slot.end,
+        succeeded: slot.facts.succeeded,
+        failed: slot.facts.failed,
+        failedInProduction: slot.facts.failedInProduction,
+        rollbacks: slot.facts.rollbacks,
+        leadTimes: Float64Array.from(slot.facts.leadTimes).sort(),
+        durations: Float64Array.from(slot.facts.durations).sort(),
+      });
+    }
+    return out;
   }
 
   /**
@@ -490,8 +493,9 @@ export class MetricsScopes {
         failed: facts.failed,
         failed_in_production: facts.failedInProduction,
         rollbacks: facts.rollbacks,
-        lead_times: encodeSamples(facts.leadTimes),
-        durations: encodeSamples(facts.durations),
+        // Ascending: the metrics select from sorted runs without copying.
+        lead_times: encodeSamples(facts.leadTimes.sort((x, y) => x - y)),
+        durations: encodeSamples(facts.durations.sort((x, y) => x - y)),
       }));
       for (const chunk of chunked(rows, WRITE_CHUNK)) {
         await this.db('metrics_scope_hourly')
@@ -621,6 +625,79 @@ export class MetricsScopes {
       }
     }
     return out;
+  }
+
+  /**
+   * The members' critical and major incidents that started before `to`,
+   * open or resolved since `from`: from the scope's cached list while no
+   * critical or major incident of the environment changed, else read again
+   * (`read`: those open or resolved since a time) from the start of the
+   * UTC day of `from` and cached.
+   */
+  async readIncidents(options: {
+    key: string;
+    environment: string;
+    from: number;
+    to: number;
+    read: (since: Date) => Promise<MetricsIncident[]>;
+  }): Promise<MetricsIncident[]> {
+    const { key, environment, from, to } = options;
+    // The version first: the incidents read after it are at least as new.
+    const versionRow: { version: Version } | undefined = await this.db(
+      'metrics_incident_versions',
+    )
+      .select('version')
+      .where('environment', environment)
+      .first();
+    const version = Number(versionRow?.version ?? 0);
+    const cached:
+      | { version: Version; since_ms: number | string; incidents: string }
+      | undefined = await this.db('metrics_scope_incidents')
+      .select('version', 'since_ms', 'incidents')
+      .where({ scope_key: key, environment })
+      .first();
+    let incidents: MetricsIncident[];
+    if (
+      cached &&
+      Number(cached.version) === version &&
+      Number(cached.since_ms) <= from
+    ) {
+      incidents = (
+        JSON.parse(cached.incidents) as Array<
+          [string, string, number, number, number | null]
+        >
+      ).map(([id, entityRef, critical, startedAt, resolvedAt]) => ({
+        id,
+        entityRef,
+        severity: critical ? 'critical' : 'major',
+        startedAt,
+        resolvedAt,
+      }));
+    } else {
+      const since = Math.floor(from / DAY_MS) * DAY_MS;
+      incidents = await options.read(new Date(since));
+      await this.db('metrics_scope_incidents')
+        .insert({
+          scope_key: key,
+          environment,
+          version,
+          since_ms: since,
+          incidents: JSON.stringify(
+            incidents.map(i => [
+              i.id,
+              i.entityRef,
+              i.severity === 'critical' ? 1 : 0,
+              i.startedAt,
+              i.resolvedAt,
+            ]),
+          ),
+        })
+        .onConflict(['scope_key', 'environment'])
+        .merge();
+    }
+    return incidents.filter(
+      i => i.startedAt < to && (i.resolvedAt === null || i.resolvedAt >= from),
+    );
   }
 
   /** The versions of the days [first, last] (absent: 0). */

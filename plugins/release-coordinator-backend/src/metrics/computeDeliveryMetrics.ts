@@ -11,9 +11,10 @@ import { MetricsCost, MetricsWindowData } from './MetricsStore';
 import {
   mean,
   median,
-  medianInPlace,
-  p95InPlace,
+  medianOfRuns,
+  p95OfRuns,
   ratio,
+  sortedRuns,
   unionLength,
 } from './statistics';
 
@@ -149,8 +150,12 @@ export function computeWindowMetrics(
     failedInProduction += slot.failedInProduction;
     rollbackCount += slot.rollbacks;
   }
-  const leadTimes = concatSamples(slots.map(slot => slot.leadTimes));
-  const durations = concatSamples(slots.map(slot => slot.durations));
+  // Ascending runs (the roll-up caches store them so; others are sorted
+  // here): medians and p95 select from them without merging.
+  const leadTimes = sortedRuns(slots.map(slot => slot.leadTimes));
+  const durations = sortedRuns(slots.map(slot => slot.durations));
+  const leadCount = leadTimes.reduce((n, run) => n + run.length, 0);
+  const durationCount = durations.reduce((n, run) => n + run.length, 0);
   const recoveries = data.incidents
     .filter(i => within(i.resolvedAt, window))
     .map(i => seconds((i.resolvedAt as number) - i.startedAt));
@@ -177,8 +182,7 @@ export function computeWindowMetrics(
 
   const perDay = succeeded / windowDays;
   const cfr = ratio(failedInProduction, succeeded);
-  // Both arrays are fresh copies (concatSamples): selected in place.
-  const medianLead = medianInPlace(leadTimes);
+  const medianLead = medianOfRuns(leadTimes);
   const medianRecovery = median(recoveries);
 
   return {
@@ -194,7 +198,7 @@ export function computeWindowMetrics(
     },
     leadTimeForChanges: {
       medianSeconds: medianLead,
-      count: leadTimes.length,
+      count: leadCount,
       tier: leadTimeTier(medianLead, reportYear),
     },
     changeFailureRate: {
@@ -214,9 +218,9 @@ export function computeWindowMetrics(
       downtimeSeconds: meanDowntime ?? 0,
     },
     deploymentDuration: {
-      medianSeconds: medianInPlace(durations),
-      p95Seconds: p95InPlace(durations),
-      count: durations.length,
+      medianSeconds: medianOfRuns(durations),
+      p95Seconds: p95OfRuns(durations),
+      count: durationCount,
     },
     rollbackFrequency: {
       count: rollbackCount,

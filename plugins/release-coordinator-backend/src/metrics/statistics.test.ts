@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { mean, median, p95, ratio, unionLength } from './statistics';
+import {
+  mean,
+  median,
+  medianOfRuns,
+  p95,
+  p95OfRuns,
+  ratio,
+  sortedRuns,
+  unionLength,
+} from './statistics';
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -60,6 +69,36 @@ describe('statistics', () => {
     expect(median(sorted)).toBe(501);
     expect(median([...sorted].reverse())).toBe(501);
     expect(median(new Array(1000).fill(4))).toBe(4);
+  });
+
+  it('median and p95 of runs equal those of all their samples', () => {
+    const run = fc.oneof(
+      fc.array(fc.integer({ min: -3, max: 3 }), { maxLength: 20 }),
+      fc.array(
+        fc
+          .double({ noNaN: true, noDefaultInfinity: true })
+          .map(v => (v === 0 ? 0 : v)),
+        { maxLength: 80 },
+      ),
+    );
+    fc.assert(
+      fc.property(fc.array(run, { maxLength: 12 }), parts => {
+        const all = parts.flat();
+        const runs = sortedRuns(parts.map(part => Float64Array.from(part)));
+        for (const r of runs) {
+          expect([...r]).toEqual([...r].sort((a, b) => a - b));
+        }
+        expect(medianOfRuns(runs)).toBe(median(all));
+        expect(p95OfRuns(runs)).toBe(p95(all));
+      }),
+      { numRuns: 1000 },
+    );
+    // Already ascending runs are used as they are.
+    const sorted = Float64Array.from([1, 2, 2, 9]);
+    expect(sortedRuns([sorted, new Float64Array(0)])).toEqual([sorted]);
+    expect(sortedRuns([sorted])[0]).toBe(sorted);
+    expect(medianOfRuns([])).toBeNull();
+    expect(p95OfRuns([new Float64Array(0)])).toBeNull();
   });
 
   it('mean and ratio are null without samples or denominator', () => {

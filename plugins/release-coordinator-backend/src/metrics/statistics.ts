@@ -49,7 +49,7 @@ export function median(values: ArrayLike<number>): number | null {
 }
 
 /** {@link median} of samples it may reorder (no copy). */
-export function medianInPlace(values: Float64Array): number | null {
+function medianInPlace(values: Float64Array): number | null {
   if (values.length === 0) {
     return null;
   }
@@ -73,13 +73,126 @@ export function p95(values: ArrayLike<number>): number | null {
 }
 
 /** {@link p95} of samples it may reorder (no copy). */
-export function p95InPlace(values: Float64Array): number | null {
+function p95InPlace(values: Float64Array): number | null {
   if (values.length === 0) {
     return null;
   }
   // Integer arithmetic: 0.95 × 20 in floating point is not exactly 19.
   const rank = Math.ceil((95 * values.length) / 100);
   return select(values, rank - 1);
+}
+
+/** Whether the samples are in ascending order. */
+function isAscending(values: Float64Array): boolean {
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] < values[i - 1]) return false;
+  }
+  return true;
+}
+
+/**
+ * Samples as runs in ascending order: each run as it is when already
+ * sorted (the roll-up caches store them so), else a sorted copy.
+ */
+export function sortedRuns(parts: Float64Array[]): Float64Array[] {
+  return parts
+    .filter(part => part.length > 0)
+    .map(part => (isAscending(part) ? part : Float64Array.from(part).sort()));
+}
+
+/** First index in [lo, hi) whose value is ≥ x (or > x when `after`). */
+function bound(
+  run: Float64Array,
+  x: number,
+  lo: number,
+  hi: number,
+  after: boolean,
+): number {
+  let low = lo;
+  let high = hi;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (run[mid] < x || (after && run[mid] === x)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * The k-th smallest (0-based) of the union of ascending runs, without
+ * merging them: each round takes as the pivot the weighted median of the
+ * runs' middle elements, counts what is below and equal to it by binary
+ * search, and keeps one side; at least a quarter of what is left goes each
+ * round, so O(runs × log² n) in all.
+ */
+function selectInRuns(runs: Float64Array[], k: number): number {
+  const lo = runs.map(() => 0);
+  const hi = runs.map(run => run.length);
+  let rank = k;
+  for (;;) {
+    const middles: Array<{ value: number; weight: number }> = [];
+    let total = 0;
+    for (let i = 0; i < runs.length; i++) {
+      const size = hi[i] - lo[i];
+      if (size > 0) {
+        middles.push({ value: runs[i][(lo[i] + hi[i]) >>> 1], weight: size });
+        total += size;
+      }
+    }
+    if (rank < 0 || rank >= total) {
+      throw new RangeError(`No sample of rank ${k}`);
+    }
+    middles.sort((a, b) => a.value - b.value);
+    let pivot = middles[0].value;
+    let seen = 0;
+    for (const middle of middles) {
+      seen += middle.weight;
+      if (2 * seen >= total) {
+        pivot = middle.value;
+        break;
+      }
+    }
+    let below = 0;
+    let equal = 0;
+    const lt: number[] = [];
+    const le: number[] = [];
+    for (let i = 0; i < runs.length; i++) {
+      lt[i] = bound(runs[i], pivot, lo[i], hi[i], false);
+      le[i] = bound(runs[i], pivot, lt[i], hi[i], true);
+      below += lt[i] - lo[i];
+      equal += le[i] - lt[i];
+    }
+    if (rank < below) {
+      for (let i = 0; i < runs.length; i++) hi[i] = lt[i];
+    } else if (rank < below + equal) {
+      return pivot;
+    } else {
+      rank -= below + equal;
+      for (let i = 0; i < runs.length; i++) lo[i] = le[i];
+    }
+  }
+}
+
+/** {@link median} of the union of ascending runs ({@link sortedRuns}). */
+export function medianOfRuns(runs: Float64Array[]): number | null {
+  let n = 0;
+  for (const run of runs) n += run.length;
+  if (n === 0) {
+    return null;
+  }
+  const middle = Math.floor(n / 2);
+  const upper = selectInRuns(runs, middle);
+  return n % 2 === 1 ? upper : (selectInRuns(runs, middle - 1) + upper) / 2;
+}
+
+/** {@link p95} of the union of ascending runs ({@link sortedRuns}). */
+export function p95OfRuns(runs: Float64Array[]): number | null {
+  let n = 0;
+  for (const run of runs) n += run.length;
+  if (n === 0) {
+    return null;
+  }
+  return selectInRuns(runs, Math.ceil((95 * n) / 100) - 1);
 }
 
 /** Arithmetic mean. */

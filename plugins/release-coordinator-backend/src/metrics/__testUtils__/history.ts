@@ -60,6 +60,7 @@ export async function clearHistory(knex: Knex): Promise<void> {
   await knex('metrics_scope_daily').del();
   await knex('metrics_scope_hourly').del();
   await knex('metrics_scope_costs').del();
+  await knex('metrics_scope_incidents').del();
   await knex('metrics_scopes').del();
 }
 
