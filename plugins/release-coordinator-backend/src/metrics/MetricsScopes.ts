@@ -13,7 +13,7 @@ import {
   FinishRange,
   toMetricsDeployment,
 } from './MetricsRollups';
-import { concatSamples } from './computeDeliveryMetrics';
+import { concatSamples } from './statistics';
 import { DeploymentSlot, MetricsCost, MetricsIncident } from './MetricsStore';
 
 /** Milliseconds of one day, and of one hour. */

@@ -11,10 +11,8 @@ import { MetricsCost, MetricsWindowData } from './MetricsStore';
 import {
   mean,
   median,
-  medianOfRuns,
-  p95OfRuns,
   ratio,
-  sortedRuns,
+  sampleSummary,
   unionLength,
 } from './statistics';
 
@@ -50,19 +48,6 @@ const seconds = (ms: number) => ms / 1000;
 
 function within(time: number | null, range: TimeRange): time is number {
   return time !== null && time >= range.start && time < range.end;
-}
-
-/** The samples of several slots in one new array. */
-export function concatSamples(parts: Float64Array[]): Float64Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Float64Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }
 
 /** Sum per currency of the cost records whose day is in the range. */
@@ -150,12 +135,8 @@ export function computeWindowMetrics(
     failedInProduction += slot.failedInProduction;
     rollbackCount += slot.rollbacks;
   }
-  // Ascending runs (the roll-up caches store them so; others are sorted
-  // here): medians and p95 select from them without merging.
-  const leadTimes = sortedRuns(slots.map(slot => slot.leadTimes));
-  const durations = sortedRuns(slots.map(slot => slot.durations));
-  const leadCount = leadTimes.reduce((n, run) => n + run.length, 0);
-  const durationCount = durations.reduce((n, run) => n + run.length, 0);
+  const leadTimes = sampleSummary(slots.map(slot => slot.leadTimes));
+  const durations = sampleSummary(slots.map(slot => slot.durations));
   const recoveries = data.incidents
     .filter(i => within(i.resolvedAt, window))
     .map(i => seconds((i.resolvedAt as number) - i.startedAt));
@@ -182,7 +163,7 @@ export function computeWindowMetrics(
 
   const perDay = succeeded / windowDays;
   const cfr = ratio(failedInProduction, succeeded);
-  const medianLead = medianOfRuns(leadTimes);
+  const medianLead = leadTimes.median;
   const medianRecovery = median(recoveries);
 
   return {
@@ -198,7 +179,7 @@ export function computeWindowMetrics(
     },
     leadTimeForChanges: {
       medianSeconds: medianLead,
-      count: leadCount,
+      count: leadTimes.count,
       tier: leadTimeTier(medianLead, reportYear),
     },
     changeFailureRate: {
@@ -218,9 +199,9 @@ export function computeWindowMetrics(
       downtimeSeconds: meanDowntime ?? 0,
     },
     deploymentDuration: {
-      medianSeconds: medianOfRuns(durations),
-      p95Seconds: p95OfRuns(durations),
-      count: durationCount,
+      medianSeconds: durations.median,
+      p95Seconds: durations.p95,
+      count: durations.count,
     },
     rollbackFrequency: {
       count: rollbackCount,

@@ -6,6 +6,7 @@ import {
   p95,
   p95OfRuns,
   ratio,
+  sampleSummary,
   sortedRuns,
   unionLength,
 } from './statistics';
@@ -98,6 +99,21 @@ describe('statistics', () => {
     expect(sortedRuns([sorted, new Float64Array(0)])).toEqual([sorted]);
     expect(sortedRuns([sorted])[0]).toBe(sorted);
     expect(medianOfRuns([])).toBeNull();
+    // Both ways of sampleSummary: few samples, and many in long runs.
+    const long = Array.from({ length: 30 }, (_, i) =>
+      Float64Array.from({ length: 1000 }, (_, j) => ((i * 7919 + j * 104729) % 50000) / 7),
+    );
+    const all = long.flatMap(run => [...run]);
+    for (const parts of [long.slice(0, 3), long]) {
+      const flat = parts.flatMap(run => [...run]);
+      expect(sampleSummary(parts)).toEqual({
+        count: flat.length,
+        median: median(flat),
+        p95: p95(flat),
+      });
+    }
+    expect(all.length).toBe(30_000);
+    expect(sampleSummary([])).toEqual({ count: 0, median: null, p95: null });
     expect(p95OfRuns([new Float64Array(0)])).toBeNull();
   });
 

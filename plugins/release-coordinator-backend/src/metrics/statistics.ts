@@ -195,6 +195,40 @@ export function p95OfRuns(runs: Float64Array[]): number | null {
   return selectInRuns(runs, Math.ceil((95 * n) / 100) - 1);
 }
 
+/** The samples of several arrays in one new array. */
+export function concatSamples(parts: Float64Array[]): Float64Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Float64Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/**
+ * Count, median and nearest-rank p95 of the samples of several arrays. Many
+ * samples in long arrays (a roll-up's cached days, stored ascending) are
+ * selected from the sorted runs; few, or many short arrays (an entity's
+ * days), are copied into one and selected there, which is cheaper.
+ */
+export function sampleSummary(parts: Float64Array[]): {
+  count: number;
+  median: number | null;
+  p95: number | null;
+} {
+  let count = 0;
+  for (const part of parts) count += part.length;
+  if (count < 20_000 || count < 256 * parts.length) {
+    const all = concatSamples(parts);
+    return { count, median: medianInPlace(all), p95: p95InPlace(all) };
+  }
+  const runs = sortedRuns(parts);
+  return { count, median: medianOfRuns(runs), p95: p95OfRuns(runs) };
+}
+
 /** Arithmetic mean. */
 export function mean(values: number[]): number | null {
   if (values.length === 0) {
