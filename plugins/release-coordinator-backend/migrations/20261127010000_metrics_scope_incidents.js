@@ -29,7 +29,9 @@ exports.up = async function up(knex) {
   });
 
   await knex.schema.createTable('metrics_scope_incidents', table => {
-    table.comment('Critical and major incidents of the members of a scope (cache)');
+    table.comment(
+      'Critical and major incidents of the members of a scope (cache)',
+    );
     table.string('scope_key', 64).notNullable();
     table.string('environment', 63).notNullable();
     table
@@ -39,11 +41,15 @@ exports.up = async function up(knex) {
     table
       .bigInteger('since_ms')
       .notNullable()
-      .comment('holds every incident open or resolved at or after this (epoch ms)');
+      .comment(
+        'holds every incident open or resolved at or after this (epoch ms)',
+      );
     table
       .text('incidents')
       .notNullable()
-      .comment('JSON: [id, entityRef, critical 1|0, startedAt ms, resolvedAt ms|null][]');
+      .comment(
+        'JSON: [id, entityRef, critical 1|0, startedAt ms, resolvedAt ms|null][]',
+      );
     table.primary(['scope_key', 'environment']);
   });
 

@@ -212,7 +212,10 @@ describe.each(databases.eachSupportedId())(
       const costWriter = (async () => {
         const next = random(7);
         for (let round = 0; round < 12; round++) {
-          const day = `2026-11-${String(1 + Math.floor(next() * 10)).padStart(2, '0')}`;
+          const day = `2026-11-${String(1 + Math.floor(next() * 10)).padStart(
+            2,
+            '0',
+          )}`;
           await knex('cost_records')
             .insert(
               ENTITIES.map(entityRef => ({

@@ -33,7 +33,6 @@ export function epochMs(value: DbTimestamp): number {
   return parsed;
 }
 
-
 /**
  * A timestamp column as epoch milliseconds, computed by the database: the
  * drivers' own timestamp parsing (a Date per value on pg) costs more than

@@ -220,9 +220,7 @@ export class MetricsScopes {
       );
       for (const chunk of chunked(fresh, WRITE_CHUNK)) {
         await this.db('metrics_scope_daily')
-          .insert(
-            chunk.map(row => ({ scope_key: key, environment, ...row })),
-          )
+          .insert(chunk.map(row => ({ scope_key: key, environment, ...row })))
           .onConflict(['scope_key', 'environment', 'day'])
           .merge();
       }
@@ -434,11 +432,12 @@ export class MetricsScopes {
     if (hourKeys.length === 0) return out;
     const dayKeys = [...new Set(hourKeys.map(hour => hour.slice(0, 10)))];
     // The versions first: the facts read after them are at least as new.
-    const versionRows: Array<{ day: string; version: Version }> =
-      await this.db('metrics_day_versions')
-        .select('day', 'version')
-        .where('environment', environment)
-        .whereIn('day', dayKeys);
+    const versionRows: Array<{ day: string; version: Version }> = await this.db(
+      'metrics_day_versions',
+    )
+      .select('day', 'version')
+      .where('environment', environment)
+      .whereIn('day', dayKeys);
     const versions = new Map(
       versionRows.map(row => [row.day, Number(row.version)]),
     );

@@ -336,10 +336,7 @@ function closeTo<T>(actual: T, expected: T): T {
 // deploys finishing together) and boundary hits happen often.
 const timeArb = (days: number) =>
   fc
-    .tuple(
-      fc.integer({ min: -(2 * days + 3) * 12, max: 1 }),
-      fc.boolean(),
-    )
+    .tuple(fc.integer({ min: -(2 * days + 3) * 12, max: 1 }), fc.boolean())
     .map(
       ([slots, onTheHour]) =>
         END + slots * 120 * MINUTE_MS - (onTheHour ? END_PAST_HOUR : 0),

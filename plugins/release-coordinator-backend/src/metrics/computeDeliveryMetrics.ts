@@ -8,13 +8,7 @@ import {
   recoveryTier,
 } from '@release-coordinator/backstage-plugin-common';
 import { MetricsCost, MetricsWindowData } from './MetricsStore';
-import {
-  mean,
-  median,
-  ratio,
-  sampleSummary,
-  unionLength,
-} from './statistics';
+import { mean, median, ratio, sampleSummary, unionLength } from './statistics';
 
 /** Milliseconds of one day. */
 export const DAY_MS = 86_400_000;

@@ -109,19 +109,20 @@ export async function storeHistory(
   );
   const costs = history.costs ?? [];
   if (costs.length > 0) {
-    await knex('cost_records').insert(
-      costs.map(c => ({
-        entity_ref: c.entityRef,
-        date: c.date,
-        source: c.source,
-        amount: c.amount,
-        currency: c.currency,
-        updated_at: '2026-11-26T00:00:00.000Z',
-      })),
-    )
-    // A record stored before is replaced (what a provider's upsert does).
-    .onConflict(['entity_ref', 'date', 'source'])
-    .merge();
+    await knex('cost_records')
+      .insert(
+        costs.map(c => ({
+          entity_ref: c.entityRef,
+          date: c.date,
+          source: c.source,
+          amount: c.amount,
+          currency: c.currency,
+          updated_at: '2026-11-26T00:00:00.000Z',
+        })),
+      )
+      // A record stored before is replaced (what a provider's upsert does).
+      .onConflict(['entity_ref', 'date', 'source'])
+      .merge();
   }
   return new Map(deployments.map((d, i) => [d.externalId, outcomes[i].id]));
 }
