@@ -1,15 +1,18 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
 import { getMigratedClient } from '../database/migrateDatabase';
+import { chunks } from '../deployments/upsertByExternalId';
 import { toDbTimestamp } from '../database/timestamps';
 import {
   addDeployment,
   dayNumber,
   dayString,
-  decodeSamples,
   DeploymentFactRow,
   deploymentFacts,
   epochMs,
+  FACT_COLUMNS,
+  FactColumns,
+  factsSlot,
   finishedIn,
   MetricsRollups,
   toMetricsDeployment,
@@ -42,16 +45,7 @@ type CostRow = {
   currency: string;
 };
 
-type DailyRow = {
-  entity_ref: string;
-  day: string;
-  succeeded: number | string;
-  failed: number | string;
-  failed_in_production: number | string;
-  rollbacks: number | string;
-  lead_times: Buffer | null;
-  durations: Buffer | null;
-};
+type DailyRow = FactColumns & { entity_ref: string; day: string };
 
 /** Milliseconds of one day. */
 const DAY_MS = 86_400_000;
@@ -59,14 +53,6 @@ const DAY_MS = 86_400_000;
 // Keeps every `IN (...)` list far below the bind-parameter limits of both
 // databases, whatever the size of a roll-up.
 const ENTITY_CHUNK = 500;
-
-function chunked<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    out.push(items.slice(i, i + size));
-  }
-  return out;
-}
 
 /** A part of one UTC day, [start, end), read from the rows themselves. */
 interface PartialDay {
@@ -193,7 +179,7 @@ export class DatabaseMetricsStore implements MetricsStore {
           read: async since =>
             ([] as MetricsIncident[]).concat(
               ...(await Promise.all(
-                chunked(refs, ENTITY_CHUNK).map(chunk =>
+                chunks(refs, ENTITY_CHUNK).map(chunk =>
                   this.readIncidents(chunk, {
                     environment: query.environment,
                     from: since,
@@ -208,7 +194,7 @@ export class DatabaseMetricsStore implements MetricsStore {
       out.incidents = incidents;
       return out;
     }
-    for (const chunk of chunked(refs, ENTITY_CHUNK)) {
+    for (const chunk of chunks(refs, ENTITY_CHUNK)) {
       const [whole, partial, incidents, costs] = await Promise.all([
         this.readWholeDays(chunk, query.environment, plan.wholeDays),
         this.readPartialDays(chunk, query.environment, plan.partialDays),
@@ -238,16 +224,7 @@ export class DatabaseMetricsStore implements MetricsStore {
     }
     const days = [...wholeDays];
     const rows: DailyRow[] = await this.db('metrics_daily')
-      .select(
-        'entity_ref',
-        'day',
-        'succeeded',
-        'failed',
-        'failed_in_production',
-        'rollbacks',
-        'lead_times',
-        'durations',
-      )
+      .select('entity_ref', 'day', ...FACT_COLUMNS)
       .whereIn('entity_ref', entityRefs)
       .andWhere('environment', environment)
       .andWhere('day', '>=', dayString(Math.min(...days)))
@@ -256,17 +233,9 @@ export class DatabaseMetricsStore implements MetricsStore {
     for (const row of rows) {
       const day = dayNumber(row.day);
       if (!wholeDays.has(day)) continue; // a day with a cut: read as partial
-      slots.push({
-        entityRef: row.entity_ref,
-        start: day * DAY_MS,
-        end: (day + 1) * DAY_MS,
-        succeeded: Number(row.succeeded),
-        failed: Number(row.failed),
-        failedInProduction: Number(row.failed_in_production),
-        rollbacks: Number(row.rollbacks),
-        leadTimes: decodeSamples(row.lead_times),
-        durations: decodeSamples(row.durations),
-      });
+      slots.push(
+        factsSlot(row, row.entity_ref, day * DAY_MS, (day + 1) * DAY_MS),
+      );
     }
     return slots;
   }

@@ -2,7 +2,7 @@ import { Knex } from 'knex';
 import { isPostgres } from '../database/client';
 import { toDbTimestamp } from '../database/timestamps';
 import { LatestDeployIndex } from './changeFailures';
-import { MetricsDeployment } from './MetricsStore';
+import { DeploymentSlot, MetricsDeployment } from './MetricsStore';
 
 /** Milliseconds of one day. */
 const DAY_MS = 86_400_000;
@@ -205,7 +205,51 @@ export interface DailyFacts {
   durations: number[];
 }
 
-function emptyDay(): DailyFacts {
+/**
+ * The fact columns of a `metrics_daily` row, and of the roll-up caches'
+ * rows (`metrics_scope_daily`, `metrics_scope_hourly`), which have the same.
+ */
+export const FACT_COLUMNS = [
+  'succeeded',
+  'failed',
+  'failed_in_production',
+  'rollbacks',
+  'lead_times',
+  'durations',
+] as const;
+
+/** Those columns as the drivers return them. */
+export interface FactColumns {
+  succeeded: number | string;
+  failed: number | string;
+  failed_in_production: number | string;
+  rollbacks: number | string;
+  lead_times: Buffer | null;
+  durations: Buffer | null;
+}
+
+/** The slot [start, end) of a row's facts. */
+export function factsSlot(
+  row: FactColumns,
+  entityRef: string,
+  start: number,
+  end: number,
+): DeploymentSlot {
+  return {
+    entityRef,
+    start,
+    end,
+    succeeded: Number(row.succeeded),
+    failed: Number(row.failed),
+    failedInProduction: Number(row.failed_in_production),
+    rollbacks: Number(row.rollbacks),
+    leadTimes: decodeSamples(row.lead_times),
+    durations: decodeSamples(row.durations),
+  };
+}
+
+/** No facts yet. */
+export function emptyDay(): DailyFacts {
   return {
     succeeded: 0,
     failed: 0,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
 import { toDbTimestamp } from '../database/timestamps';
+import { chunks } from '../deployments/upsertByExternalId';
 import {
   addDeployment,
   DailyFacts,
@@ -8,8 +9,12 @@ import {
   decodeSamples,
   DeploymentFactRow,
   deploymentFacts,
+  emptyDay,
   encodeSamples,
   epochMs,
+  FACT_COLUMNS,
+  FactColumns,
+  factsSlot,
   FinishRange,
   toMetricsDeployment,
 } from './MetricsRollups';
@@ -40,16 +45,7 @@ export interface PartialDay {
 
 type ScopeHourlyRow = Omit<ScopeDailyRow, 'day'> & { hour: string };
 
-type ScopeDailyRow = {
-  day: string;
-  version: Version;
-  succeeded: number | string;
-  failed: number | string;
-  failed_in_production: number | string;
-  rollbacks: number | string;
-  lead_times: Buffer | null;
-  durations: Buffer | null;
-};
+type ScopeDailyRow = FactColumns & { day: string; version: Version };
 
 /** The hex SHA-256 of the sorted, distinct entity refs. */
 export function scopeKey(entityRefs: string[]): string {
@@ -59,14 +55,6 @@ export function scopeKey(entityRefs: string[]): string {
     hash.update('\n');
   }
   return hash.digest('hex');
-}
-
-function chunked<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    out.push(items.slice(i, i + size));
-  }
-  return out;
 }
 
 /** Every day 'YYYY-MM-DD' in [from, to). */
@@ -85,17 +73,6 @@ function daysBetween(from: string, to: string): string[] {
 /** 'YYYY-MM-DDTHH' of the hour starting at `time`. */
 function hourKey(time: number): string {
   return new Date(time).toISOString().slice(0, 13);
-}
-
-function emptyFacts(): DailyFacts {
-  return {
-    succeeded: 0,
-    failed: 0,
-    failedInProduction: 0,
-    rollbacks: 0,
-    leadTimes: [],
-    durations: [],
-  };
 }
 
 /** The samples of several encoded arrays, ascending, encoded (null for none). */
@@ -152,7 +129,7 @@ export class MetricsScopes {
         .select('scope_key')
         .where('last_read_at', '<', toDbTimestamp(before))
     ).map((row: { scope_key: string }) => row.scope_key);
-    for (const chunk of chunked(keys, ENTITY_CHUNK)) {
+    for (const chunk of chunks(keys, ENTITY_CHUNK)) {
       await this.db.transaction(async tx => {
         await tx('metrics_scope_daily').whereIn('scope_key', chunk).del();
         await tx('metrics_scope_hourly').whereIn('scope_key', chunk).del();
@@ -191,16 +168,7 @@ export class MetricsScopes {
       environment,
     );
     const cachedRows: ScopeDailyRow[] = await this.db('metrics_scope_daily')
-      .select(
-        'day',
-        'version',
-        'succeeded',
-        'failed',
-        'failed_in_production',
-        'rollbacks',
-        'lead_times',
-        'durations',
-      )
+      .select('day', 'version', ...FACT_COLUMNS)
       .where({ scope_key: key, environment })
       .andWhere('day', '>=', first)
       .andWhere('day', '<=', last);
@@ -218,7 +186,7 @@ export class MetricsScopes {
         stale,
         versions,
       );
-      for (const chunk of chunked(fresh, WRITE_CHUNK)) {
+      for (const chunk of chunks(fresh, WRITE_CHUNK)) {
         await this.db('metrics_scope_daily')
           .insert(chunk.map(row => ({ scope_key: key, environment, ...row })))
           .onConflict(['scope_key', 'environment', 'day'])
@@ -228,19 +196,8 @@ export class MetricsScopes {
     }
     const slots: DeploymentSlot[] = [];
     for (const day of days) {
-      const row = byDay.get(day)!;
       const start = Date.parse(`${day}T00:00:00.000Z`);
-      slots.push({
-        entityRef: '',
-        start,
-        end: start + DAY_MS,
-        succeeded: Number(row.succeeded),
-        failed: Number(row.failed),
-        failedInProduction: Number(row.failed_in_production),
-        rollbacks: Number(row.rollbacks),
-        leadTimes: decodeSamples(row.lead_times),
-        durations: decodeSamples(row.durations),
-      });
+      slots.push(factsSlot(byDay.get(day)!, '', start, start + DAY_MS));
     }
     return slots;
   }
@@ -274,19 +231,11 @@ export class MetricsScopes {
         durations: [],
       });
     }
-    for (const chunk of chunked([...new Set(entityRefs)], ENTITY_CHUNK)) {
+    for (const chunk of chunks([...new Set(entityRefs)], ENTITY_CHUNK)) {
       const rows: Array<Omit<ScopeDailyRow, 'version'>> = await this.db(
         'metrics_daily',
       )
-        .select(
-          'day',
-          'succeeded',
-          'failed',
-          'failed_in_production',
-          'rollbacks',
-          'lead_times',
-          'durations',
-        )
+        .select('day', ...FACT_COLUMNS)
         .whereIn('entity_ref', chunk)
         .andWhere('environment', environment)
         .andWhere('day', '>=', days[0])
@@ -349,7 +298,7 @@ export class MetricsScopes {
           start,
           end,
           hours: [] as string[],
-          facts: emptyFacts(),
+          facts: emptyDay(),
         };
         slots.push(slot);
         const firstHour = Math.ceil(start / HOUR_MS) * HOUR_MS;
@@ -380,19 +329,8 @@ export class MetricsScopes {
     // One slot per cached hour (the hours lie inside their part, so no slot
     // spans a bound), and one per part for what is left of its edges.
     for (const hour of slots.flatMap(slot => slot.hours)) {
-      const row = hours.get(hour)!;
       const start = Date.parse(`${hour}:00:00.000Z`);
-      out.push({
-        entityRef: '',
-        start,
-        end: start + HOUR_MS,
-        succeeded: Number(row.succeeded),
-        failed: Number(row.failed),
-        failedInProduction: Number(row.failed_in_production),
-        rollbacks: Number(row.rollbacks),
-        leadTimes: decodeSamples(row.lead_times),
-        durations: decodeSamples(row.durations),
-      });
+      out.push(factsSlot(hours.get(hour)!, '', start, start + HOUR_MS));
     }
     for (const { deployment, failed } of edgeFacts) {
       const slot = slots.find(
@@ -442,18 +380,9 @@ export class MetricsScopes {
       versionRows.map(row => [row.day, Number(row.version)]),
     );
     const cached: ScopeHourlyRow[] = [];
-    for (const chunk of chunked(hourKeys, ENTITY_CHUNK)) {
+    for (const chunk of chunks(hourKeys, ENTITY_CHUNK)) {
       const rows: ScopeHourlyRow[] = await this.db('metrics_scope_hourly')
-        .select(
-          'hour',
-          'version',
-          'succeeded',
-          'failed',
-          'failed_in_production',
-          'rollbacks',
-          'lead_times',
-          'durations',
-        )
+        .select('hour', 'version', ...FACT_COLUMNS)
         .where({ scope_key: key, environment })
         .whereIn('hour', chunk);
       cached.push(...rows);
@@ -472,7 +401,7 @@ export class MetricsScopes {
       const start = Date.parse(`${day}T00:00:00.000Z`);
       const perHour = new Map<string, DailyFacts>();
       for (let hour = start; hour < start + DAY_MS; hour += HOUR_MS) {
-        perHour.set(hourKey(hour), emptyFacts());
+        perHour.set(hourKey(hour), emptyDay());
       }
       for (const { deployment, failed } of await this.memberFacts(
         environment,
@@ -496,7 +425,7 @@ export class MetricsScopes {
         lead_times: encodeSamples(facts.leadTimes.sort((x, y) => x - y)),
         durations: encodeSamples(facts.durations.sort((x, y) => x - y)),
       }));
-      for (const chunk of chunked(rows, WRITE_CHUNK)) {
+      for (const chunk of chunks(rows, WRITE_CHUNK)) {
         await this.db('metrics_scope_hourly')
           .insert(chunk.map(row => ({ scope_key: key, environment, ...row })))
           .onConflict(['scope_key', 'environment', 'hour'])
@@ -533,7 +462,7 @@ export class MetricsScopes {
       .filter(d => d.kind === 'deploy' && d.status === 'succeeded')
       .map(d => d.id);
     const failed = new Set<string>();
-    for (const chunk of chunked(succeeded, ENTITY_CHUNK)) {
+    for (const chunk of chunks(succeeded, ENTITY_CHUNK)) {
       const flagged: Array<{ deployment_id: string }> = await this.db(
         'metrics_failed_deployments',
       )
@@ -585,7 +514,7 @@ export class MetricsScopes {
       const fresh = new Map<string, Record<string, number>>(
         stale.map(day => [day, {}]),
       );
-      for (const chunk of chunked([...new Set(entityRefs)], ENTITY_CHUNK)) {
+      for (const chunk of chunks([...new Set(entityRefs)], ENTITY_CHUNK)) {
         const rows: Array<{
           date: string;
           currency: string;
@@ -609,7 +538,7 @@ export class MetricsScopes {
         version: versions.get(day) ?? 0,
         totals: JSON.stringify(fresh.get(day)),
       }));
-      for (const chunk of chunked(writes, ENTITY_CHUNK / 2)) {
+      for (const chunk of chunks(writes, ENTITY_CHUNK / 2)) {
         await this.db('metrics_scope_costs')
           .insert(chunk)
           .onConflict(['scope_key', 'day'])
