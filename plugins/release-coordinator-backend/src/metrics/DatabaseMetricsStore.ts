@@ -17,7 +17,7 @@ import {
   MetricsRollups,
   toMetricsDeployment,
 } from './MetricsRollups';
-import { MetricsScopes } from './MetricsScopes';
+import { MetricsScopes, scopeKey } from './MetricsScopes';
 import {
   DeploymentSlot,
   MetricsCost,
@@ -160,7 +160,7 @@ export class DatabaseMetricsStore implements MetricsStore {
     // the scope's caches (one row per day, or per hour at the window's
     // edges), incidents from the scope's list.
     if (!query.costPerEntity && refs.length >= this.scopeMinMembers) {
-      const key = await this.scopes.touch(refs);
+      const key = scopeKey(refs);
       const scope = { key, entityRefs: refs, environment: query.environment };
       // Side by side (PostgreSQL runs them on separate connections).
       const [whole, partial, costs, incidents] = await Promise.all([
@@ -188,6 +188,7 @@ export class DatabaseMetricsStore implements MetricsStore {
               )),
             ),
         }),
+        this.scopes.touch(refs, new Date(), key),
       ]);
       out.slots = whole.concat(partial);
       out.costs = costs;

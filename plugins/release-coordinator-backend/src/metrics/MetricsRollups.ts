@@ -234,6 +234,7 @@ export function factsSlot(
   entityRef: string,
   start: number,
   end: number,
+  decode: (bytes: Buffer | null) => Float64Array = decodeSamples,
 ): DeploymentSlot {
   return {
     entityRef,
@@ -243,8 +244,8 @@ export function factsSlot(
     failed: Number(row.failed),
     failedInProduction: Number(row.failed_in_production),
     rollbacks: Number(row.rollbacks),
-    leadTimes: decodeSamples(row.lead_times),
-    durations: decodeSamples(row.durations),
+    leadTimes: decode(row.lead_times),
+    durations: decode(row.durations),
   };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Knex } from 'knex';
+import { isPostgres } from '../database/client';
 import { toDbTimestamp } from '../database/timestamps';
 import { chunks } from '../deployments/upsertByExternalId';
 import {
@@ -10,7 +11,6 @@ import {
   DeploymentFactRow,
   deploymentFacts,
   emptyDay,
-  encodeSamples,
   epochMs,
   FACT_COLUMNS,
   FactColumns,
@@ -18,6 +18,7 @@ import {
   FinishRange,
   toMetricsDeployment,
 } from './MetricsRollups';
+import { decodePackedSamples, encodePackedSamples } from './packedSamples';
 import { concatSamples } from './statistics';
 import { DeploymentSlot, MetricsCost, MetricsIncident } from './MetricsStore';
 
@@ -75,11 +76,22 @@ function hourKey(time: number): string {
   return new Date(time).toISOString().slice(0, 13);
 }
 
-/** The samples of several encoded arrays, ascending, encoded (null for none). */
+/**
+ * The samples of several rollup arrays ({@link decodeSamples}), ascending,
+ * packed (null for none).
+ */
 function sortedSampleBytes(parts: Buffer[]): Buffer | null {
   if (parts.length === 0) return null;
-  const samples = concatSamples(parts.map(decodeSamples)).sort();
-  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  return encodePackedSamples(concatSamples(parts.map(decodeSamples)).sort());
+}
+
+/** The slot of a cached row (its samples packed). */
+function cachedSlot(
+  row: FactColumns,
+  start: number,
+  end: number,
+): DeploymentSlot {
+  return factsSlot(row, '', start, end, decodePackedSamples);
 }
 
 /**
@@ -94,9 +106,15 @@ function sortedSampleBytes(parts: Buffer[]): Buffer | null {
 export class MetricsScopes {
   constructor(private readonly db: Knex) {}
 
-  /** Registers the scope (or records that it was read); its key. */
-  async touch(entityRefs: string[], now = new Date()): Promise<string> {
-    const key = scopeKey(entityRefs);
+  /**
+   * Registers the scope (or records that it was read, at most once per
+   * TOUCH_INTERVAL_MS); its key. Needs no wait before reading the scope.
+   */
+  async touch(
+    entityRefs: string[],
+    now = new Date(),
+    key = scopeKey(entityRefs),
+  ): Promise<string> {
     const row: { last_read_at: Date | string } | undefined = await this.db(
       'metrics_scopes',
     )
@@ -160,26 +178,35 @@ export class MetricsScopes {
     const first = days[0];
     const last = days[days.length - 1];
 
-    // The versions first: the facts read after them are at least as new.
-    const versions = await this.dayVersions(
-      'metrics_day_versions',
-      first,
-      last,
-      environment,
-    );
-    const cachedRows: ScopeDailyRow[] = await this.db('metrics_scope_daily')
-      .select('day', 'version', ...FACT_COLUMNS)
-      .where({ scope_key: key, environment })
-      .andWhere('day', '>=', first)
-      .andWhere('day', '<=', last);
+    // The cached days whose version is current, in one statement (one
+    // snapshot: the version it compares with is the one of that moment).
+    const cachedRows: ScopeDailyRow[] = await this.db(
+      'metrics_scope_daily as c',
+    )
+      .leftJoin('metrics_day_versions as v', join =>
+        join.on('v.environment', 'c.environment').andOn('v.day', 'c.day'),
+      )
+      .select(
+        'c.day',
+        'c.version',
+        ...FACT_COLUMNS.map(column => `c.${column}`),
+      )
+      .where({ 'c.scope_key': key, 'c.environment': environment })
+      .andWhere('c.day', '>=', first)
+      .andWhere('c.day', '<=', last)
+      .andWhereRaw('c.version = COALESCE(v.version, 0)');
     const byDay = new Map<string, ScopeDailyRow>();
-    for (const row of cachedRows) {
-      if (Number(row.version) === (versions.get(row.day) ?? 0)) {
-        byDay.set(row.day, row);
-      }
-    }
+    for (const row of cachedRows) byDay.set(row.day, row);
     const stale = days.filter(day => !byDay.has(day));
     if (stale.length > 0) {
+      // The versions before the facts: the facts read after them are at
+      // least as new, so no row is stored with a newer version than its facts.
+      const versions = await this.dayVersions(
+        'metrics_day_versions',
+        stale[0],
+        stale[stale.length - 1],
+        environment,
+      );
       const fresh = await this.sumMemberDays(
         entityRefs,
         environment,
@@ -197,7 +224,7 @@ export class MetricsScopes {
     const slots: DeploymentSlot[] = [];
     for (const day of days) {
       const start = Date.parse(`${day}T00:00:00.000Z`);
-      slots.push(factsSlot(byDay.get(day)!, '', start, start + DAY_MS));
+      slots.push(cachedSlot(byDay.get(day)!, start, start + DAY_MS));
     }
     return slots;
   }
@@ -316,21 +343,22 @@ export class MetricsScopes {
       }
     }
 
-    const hours = await this.readHours(
-      key,
-      environment,
-      members,
-      slots.flatMap(slot => slot.hours),
-    );
-    const edgeFacts = edges.length
-      ? await this.memberFacts(environment, members, edges)
-      : [];
+    // Side by side (PostgreSQL runs them on separate connections).
+    const [hours, edgeFacts] = await Promise.all([
+      this.readHours(
+        key,
+        environment,
+        members,
+        slots.flatMap(slot => slot.hours),
+      ),
+      edges.length ? this.memberFacts(environment, members, edges) : [],
+    ]);
     const out: DeploymentSlot[] = [];
     // One slot per cached hour (the hours lie inside their part, so no slot
     // spans a bound), and one per part for what is left of its edges.
     for (const hour of slots.flatMap(slot => slot.hours)) {
       const start = Date.parse(`${hour}:00:00.000Z`);
-      out.push(factsSlot(hours.get(hour)!, '', start, start + HOUR_MS));
+      out.push(cachedSlot(hours.get(hour)!, start, start + HOUR_MS));
     }
     for (const { deployment, failed } of edgeFacts) {
       const slot = slots.find(
@@ -368,35 +396,40 @@ export class MetricsScopes {
   ): Promise<Map<string, ScopeHourlyRow>> {
     const out = new Map<string, ScopeHourlyRow>();
     if (hourKeys.length === 0) return out;
-    const dayKeys = [...new Set(hourKeys.map(hour => hour.slice(0, 10)))];
-    // The versions first: the facts read after them are at least as new.
-    const versionRows: Array<{ day: string; version: Version }> = await this.db(
-      'metrics_day_versions',
-    )
-      .select('day', 'version')
-      .where('environment', environment)
-      .whereIn('day', dayKeys);
-    const versions = new Map(
-      versionRows.map(row => [row.day, Number(row.version)]),
-    );
-    const cached: ScopeHourlyRow[] = [];
+    // The cached hours whose day's version is current, in one statement.
     for (const chunk of chunks(hourKeys, ENTITY_CHUNK)) {
-      const rows: ScopeHourlyRow[] = await this.db('metrics_scope_hourly')
-        .select('hour', 'version', ...FACT_COLUMNS)
-        .where({ scope_key: key, environment })
-        .whereIn('hour', chunk);
-      cached.push(...rows);
-    }
-    for (const row of cached) {
-      if (Number(row.version) === (versions.get(row.hour.slice(0, 10)) ?? 0)) {
-        out.set(row.hour, row);
-      }
+      const rows: ScopeHourlyRow[] = await this.db('metrics_scope_hourly as c')
+        .leftJoin('metrics_day_versions as v', join =>
+          join
+            .on('v.environment', 'c.environment')
+            .andOn('v.day', this.db.raw('substr(c.hour, 1, 10)')),
+        )
+        .select(
+          'c.hour',
+          'c.version',
+          ...FACT_COLUMNS.map(column => `c.${column}`),
+        )
+        .where({ 'c.scope_key': key, 'c.environment': environment })
+        .whereIn('c.hour', chunk)
+        .andWhereRaw('c.version = COALESCE(v.version, 0)');
+      for (const row of rows) out.set(row.hour, row);
     }
     const staleDays = [
       ...new Set(
         hourKeys.filter(hour => !out.has(hour)).map(hour => hour.slice(0, 10)),
       ),
     ];
+    if (staleDays.length === 0) return out;
+    // The versions before the facts (see readWholeDays).
+    const versionRows: Array<{ day: string; version: Version }> = await this.db(
+      'metrics_day_versions',
+    )
+      .select('day', 'version')
+      .where('environment', environment)
+      .whereIn('day', staleDays);
+    const versions = new Map(
+      versionRows.map(row => [row.day, Number(row.version)]),
+    );
     for (const day of staleDays) {
       const start = Date.parse(`${day}T00:00:00.000Z`);
       const perHour = new Map<string, DailyFacts>();
@@ -422,8 +455,8 @@ export class MetricsScopes {
         failed_in_production: facts.failedInProduction,
         rollbacks: facts.rollbacks,
         // Ascending: the metrics select from sorted runs without copying.
-        lead_times: encodeSamples(facts.leadTimes.sort((x, y) => x - y)),
-        durations: encodeSamples(facts.durations.sort((x, y) => x - y)),
+        lead_times: encodePackedSamples(facts.leadTimes.sort((x, y) => x - y)),
+        durations: encodePackedSamples(facts.durations.sort((x, y) => x - y)),
       }));
       for (const chunk of chunks(rows, WRITE_CHUNK)) {
         await this.db('metrics_scope_hourly')
@@ -446,33 +479,48 @@ export class MetricsScopes {
     members: Set<string>,
     ranges: FinishRange[],
   ) {
-    // One query per range: SQLite plans OR-ed ranges of the second column
-    // of an index as a scan of the whole first-column range.
-    let rows: Array<DeploymentFactRow & { entity_ref: string }> = [];
-    for (const range of ranges) {
-      if (range.to !== undefined && range.to <= range.from) continue;
-      rows = rows.concat(
-        await deploymentFacts(this.db, { environment, ranges: [range] }),
-      );
+    const wanted = ranges.filter(
+      range => range.to === undefined || range.from < range.to,
+    );
+    // With each deployment, whether it failed in production.
+    const facts = (batch: FinishRange[]) =>
+      deploymentFacts(this.db, { environment, ranges: batch }).select(
+        this.db.raw(
+          `(SELECT 1 FROM metrics_failed_deployments f
+             WHERE f.deployment_id = deployments.id) AS failed_flag`,
+        ),
+      ) as Promise<
+        Array<
+          DeploymentFactRow & {
+            entity_ref: string;
+            failed_flag: number | null;
+          }
+        >
+      >;
+    let rows: Array<
+      DeploymentFactRow & { entity_ref: string; failed_flag: number | null }
+    > = [];
+    if (isPostgres(this.db)) {
+      // One round trip: PostgreSQL plans OR-ed ranges as a BitmapOr of
+      // index ranges.
+      if (wanted.length) rows = await facts(wanted);
+    } else {
+      // One query per range: SQLite plans OR-ed ranges of the second column
+      // of an index as a scan of the whole first-column range.
+      for (const range of wanted) rows = rows.concat(await facts([range]));
     }
+    const failed = new Set(
+      rows.filter(row => row.failed_flag !== null).map(row => row.id),
+    );
     const deployments = rows
       .filter(row => members.has(row.entity_ref))
       .map(row => toMetricsDeployment(row, row.entity_ref));
-    const succeeded = deployments
-      .filter(d => d.kind === 'deploy' && d.status === 'succeeded')
-      .map(d => d.id);
-    const failed = new Set<string>();
-    for (const chunk of chunks(succeeded, ENTITY_CHUNK)) {
-      const flagged: Array<{ deployment_id: string }> = await this.db(
-        'metrics_failed_deployments',
-      )
-        .select('deployment_id')
-        .whereIn('deployment_id', chunk);
-      for (const row of flagged) failed.add(row.deployment_id);
-    }
     return deployments.map(deployment => ({
       deployment,
-      failed: failed.has(deployment.id),
+      failed:
+        deployment.kind === 'deploy' &&
+        deployment.status === 'succeeded' &&
+        failed.has(deployment.id),
     }));
   }
 
@@ -491,25 +539,26 @@ export class MetricsScopes {
     if (days.length === 0) return [];
     const first = days[0];
     const last = days[days.length - 1];
-    const versions = await this.dayVersions(
-      'metrics_cost_day_versions',
-      first,
-      last,
-    );
-    const cachedRows: Array<{ day: string; version: Version; totals: string }> =
-      await this.db('metrics_scope_costs')
-        .select('day', 'version', 'totals')
-        .where('scope_key', key)
-        .andWhere('day', '>=', first)
-        .andWhere('day', '<=', last);
+    // The cached days whose version is current, in one statement.
+    const cachedRows: Array<{ day: string; totals: string }> = await this.db(
+      'metrics_scope_costs as c',
+    )
+      .leftJoin('metrics_cost_day_versions as v', 'v.day', 'c.day')
+      .select('c.day', 'c.totals')
+      .where('c.scope_key', key)
+      .andWhere('c.day', '>=', first)
+      .andWhere('c.day', '<=', last)
+      .andWhereRaw('c.version = COALESCE(v.version, 0)');
     const totals = new Map<string, Record<string, number>>();
-    for (const row of cachedRows) {
-      if (Number(row.version) === (versions.get(row.day) ?? 0)) {
-        totals.set(row.day, JSON.parse(row.totals));
-      }
-    }
+    for (const row of cachedRows) totals.set(row.day, JSON.parse(row.totals));
     const stale = days.filter(day => !totals.has(day));
     if (stale.length > 0) {
+      // The versions before the cost (see readWholeDays).
+      const versions = await this.dayVersions(
+        'metrics_cost_day_versions',
+        stale[0],
+        stale[stale.length - 1],
+      );
       const wanted = new Set(stale);
       const fresh = new Map<string, Record<string, number>>(
         stale.map(day => [day, {}]),
@@ -570,26 +619,22 @@ export class MetricsScopes {
     read: (since: Date) => Promise<MetricsIncident[]>;
   }): Promise<MetricsIncident[]> {
     const { key, environment, from, to } = options;
-    // The version first: the incidents read after it are at least as new.
-    const versionRow: { version: Version } | undefined = await this.db(
-      'metrics_incident_versions',
+    // The cached list if its version is current, in one statement.
+    const cached: { incidents: string } | undefined = await this.db(
+      'metrics_scope_incidents as c',
     )
-      .select('version')
-      .where('environment', environment)
-      .first();
-    const version = Number(versionRow?.version ?? 0);
-    const cached:
-      | { version: Version; since_ms: number | string; incidents: string }
-      | undefined = await this.db('metrics_scope_incidents')
-      .select('version', 'since_ms', 'incidents')
-      .where({ scope_key: key, environment })
+      .leftJoin(
+        'metrics_incident_versions as v',
+        'v.environment',
+        'c.environment',
+      )
+      .select('c.incidents')
+      .where({ 'c.scope_key': key, 'c.environment': environment })
+      .andWhere('c.since_ms', '<=', from)
+      .andWhereRaw('c.version = COALESCE(v.version, 0)')
       .first();
     let incidents: MetricsIncident[];
-    if (
-      cached &&
-      Number(cached.version) === version &&
-      Number(cached.since_ms) <= from
-    ) {
+    if (cached) {
       incidents = (
         JSON.parse(cached.incidents) as Array<
           [string, string, number, number, number | null]
@@ -602,6 +647,14 @@ export class MetricsScopes {
         resolvedAt,
       }));
     } else {
+      // The version before the incidents (see readWholeDays).
+      const versionRow: { version: Version } | undefined = await this.db(
+        'metrics_incident_versions',
+      )
+        .select('version')
+        .where('environment', environment)
+        .first();
+      const version = Number(versionRow?.version ?? 0);
       const since = Math.floor(from / DAY_MS) * DAY_MS;
       incidents = await options.read(new Date(since));
       await this.db('metrics_scope_incidents')
