@@ -12,12 +12,25 @@
  * EXTERNAL): packed samples do not compress, and reading them then skips
  * the attempt to decompress.
  *
+ * `metrics_scope_daily.generation`: a random number given to a cached day
+ * each time it is written. The backend keeps runs of days summed in memory
+ * under the generations of their days, which name exactly what they were
+ * computed from (versions start again at 0 in a new database; generations
+ * do not repeat).
+ *
  * @param {import('knex').Knex} knex
  */
 exports.up = async function up(knex) {
   const client = knex.client.config.client;
   const postgres =
     client === 'pg' || client === 'postgres' || client === 'postgresql';
+  await knex.schema.alterTable('metrics_scope_daily', table => {
+    table
+      .bigInteger('generation')
+      .notNullable()
+      .defaultTo(0)
+      .comment('Random, new with every write of the row');
+  });
   for (const table of ['metrics_scope_daily', 'metrics_scope_hourly']) {
     await knex(table).del();
     if (postgres) {
@@ -43,6 +56,9 @@ exports.down = async function down(knex) {
   const client = knex.client.config.client;
   const postgres =
     client === 'pg' || client === 'postgres' || client === 'postgresql';
+  await knex.schema.alterTable('metrics_scope_daily', table => {
+    table.dropColumn('generation');
+  });
   for (const table of ['metrics_scope_daily', 'metrics_scope_hourly']) {
     await knex(table).del();
     if (postgres) {

@@ -164,7 +164,13 @@ export class DatabaseMetricsStore implements MetricsStore {
       const scope = { key, entityRefs: refs, environment: query.environment };
       // Side by side (PostgreSQL runs them on separate connections).
       const [whole, partial, costs, incidents] = await Promise.all([
-        this.scopes.readWholeDays({ ...scope, days: plan.wholeDays }),
+        this.scopes.readWholeDays({
+          ...scope,
+          days: plan.wholeDays,
+          breaks: query.joinWholeDays
+            ? [query.from, ...query.cuts, query.to].map(time => time.getTime())
+            : undefined,
+        }),
         this.scopes.readPartialDays({ ...scope, days: plan.partialDays }),
         this.scopes.readCosts({
           key,

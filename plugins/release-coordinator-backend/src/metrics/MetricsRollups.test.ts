@@ -321,6 +321,80 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('keeps runs of days in memory by generation, also across processes and changes', async () => {
+      const database = mockServices.database({
+        knex,
+        migrations: { skip: true },
+      });
+      // Two backend processes: each has its own memory, both one database.
+      const [first, second] = await Promise.all(
+        [1, 2].map(() =>
+          DatabaseMetricsStore.create({ database, scopeMinMembers: 2 }),
+        ),
+      );
+      const direct = new MetricsService({ store: directStore });
+      const request = {
+        entityRefs: ENTITIES,
+        environment: 'production',
+        windowDays: 4,
+        // Midnight: the windows meet at a midnight, so the whole days of
+        // both windows are consecutive and only the cut separates them.
+        end: new Date(START + 9 * DAY_MS),
+      };
+      const next = random(11);
+      await deploymentStore.upsertDeployments(batch(next, 1, 0));
+      const generations = async () =>
+        (
+          await knex('metrics_scope_daily')
+            .select('day', 'generation')
+            .orderBy('day')
+        ).map(row => `${row.day} ${row.generation}`);
+
+      const expected = await direct.compute(request);
+      expect(
+        await new MetricsService({ store: first }).compute(request),
+      ).toEqual(expected);
+      const written = await generations();
+      expect(written).toHaveLength(8);
+      // The other process reads the same cached days (no new writes).
+      expect(
+        await new MetricsService({ store: second }).compute(request),
+      ).toEqual(expected);
+      expect(await generations()).toEqual(written);
+
+      // A change of one day of the previous window: the days it changed
+      // (that day, and any later day whose attribution moved) are computed
+      // again with a new generation; the days before it are read as they
+      // were.
+      await deploymentStore.upsertDeployments([
+        {
+          ...batch(next, 2, 0)[0],
+          entityRef: ENTITIES[0],
+          environment: 'production',
+          kind: 'deploy',
+          status: 'succeeded',
+          externalId: 'late',
+          startedAt: new Date(START + 3 * DAY_MS).toISOString(),
+          finishedAt: new Date(START + 3 * DAY_MS + 3_600_000).toISOString(),
+        },
+      ]);
+      const changed = await direct.compute(request);
+      expect(changed.previous.deploymentFrequency.count).toBe(
+        expected.previous.deploymentFrequency.count + 1,
+      );
+      for (const store of [first, second]) {
+        expect(await new MetricsService({ store }).compute(request)).toEqual(
+          changed,
+        );
+      }
+      const rewritten = (await generations())
+        .filter(row => !written.includes(row))
+        .map(row => row.slice(0, 10));
+      expect(rewritten).toContain('2026-11-04');
+      expect(rewritten.every(day => day >= '2026-11-04')).toBe(true);
+      expect(rewritten).not.toContain('2026-11-02');
+    });
+
     it('refreshAll recomputes what changed, then has nothing left to do', async () => {
       await deploymentStore.upsertDeployments(batch(random(9), 9, 0));
       expect(await metricsStore.rollups.refreshAll()).toBeGreaterThan(0);

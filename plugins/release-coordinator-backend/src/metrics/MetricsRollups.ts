@@ -330,11 +330,19 @@ export class MetricsRollups {
   async refresh(entityRefs: string[], environment: string): Promise<void> {
     const refs = [...new Set(entityRefs)];
     const dirty: string[] = [];
-    for (let i = 0; i < refs.length; i += CHUNK) {
-      const rows: Array<{ entity_ref: string }> = await this.db('metrics_dirty')
+    // PostgreSQL: one array parameter, one round trip for any number.
+    const size = isPostgres(this.db) ? refs.length : CHUNK;
+    for (let i = 0; i < refs.length; i += size) {
+      const chunk = refs.slice(i, i + size);
+      const query = this.db('metrics_dirty')
         .distinct('entity_ref')
-        .where('environment', environment)
-        .whereIn('entity_ref', refs.slice(i, i + CHUNK));
+        .where('environment', environment);
+      if (isPostgres(this.db)) {
+        query.whereRaw('entity_ref = ANY(?)', [chunk]);
+      } else {
+        query.whereIn('entity_ref', chunk);
+      }
+      const rows: Array<{ entity_ref: string }> = await query;
       for (const row of rows) dirty.push(row.entity_ref);
     }
     for (const entityRef of dirty.sort()) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { Knex } from 'knex';
 import { isPostgres } from '../database/client';
 import { toDbTimestamp } from '../database/timestamps';
@@ -19,7 +19,8 @@ import {
   toMetricsDeployment,
 } from './MetricsRollups';
 import { decodePackedSamples, encodePackedSamples } from './packedSamples';
-import { concatSamples } from './statistics';
+import { dayRuns, JoinedFacts, JoinedFactsCache } from './joinedDays';
+import { concatSamples, markAscending } from './statistics';
 import { DeploymentSlot, MetricsCost, MetricsIncident } from './MetricsStore';
 
 /** Milliseconds of one day, and of one hour. */
@@ -46,7 +47,12 @@ export interface PartialDay {
 
 type ScopeHourlyRow = Omit<ScopeDailyRow, 'day'> & { hour: string };
 
-type ScopeDailyRow = FactColumns & { day: string; version: Version };
+type ScopeDailyRow = FactColumns & {
+  day: string;
+  version: Version;
+  /** Random, new with every write of the row (absent: not read). */
+  generation?: Version;
+};
 
 /** The hex SHA-256 of the sorted, distinct entity refs. */
 export function scopeKey(entityRefs: string[]): string {
@@ -94,6 +100,31 @@ function cachedSlot(
   return factsSlot(row, '', start, end, decodePackedSamples);
 }
 
+/** Cached rows (samples packed) summed into one run's facts. */
+function sumCachedRows(rows: FactColumns[]): JoinedFacts {
+  const facts = {
+    succeeded: 0,
+    failed: 0,
+    failedInProduction: 0,
+    rollbacks: 0,
+  };
+  const leadTimes: Float64Array[] = [];
+  const durations: Float64Array[] = [];
+  for (const row of rows) {
+    facts.succeeded += Number(row.succeeded);
+    facts.failed += Number(row.failed);
+    facts.failedInProduction += Number(row.failed_in_production);
+    facts.rollbacks += Number(row.rollbacks);
+    leadTimes.push(decodePackedSamples(row.lead_times));
+    durations.push(decodePackedSamples(row.durations));
+  }
+  return {
+    ...facts,
+    leadTimes: markAscending(concatSamples(leadTimes).sort()),
+    durations: markAscending(concatSamples(durations).sort()),
+  };
+}
+
 /**
  * The roll-up caches of member sets (migration
  * 20261127000000_metrics_scopes.js): the whole days of a Group, System or
@@ -104,7 +135,20 @@ function cachedSlot(
  * stored again.
  */
 export class MetricsScopes {
-  constructor(private readonly db: Knex) {}
+  /** Runs of days summed, by everything they were computed from. */
+  private readonly joined: JoinedFactsCache;
+
+  constructor(
+    private readonly db: Knex,
+    options: {
+      /** Bytes of samples kept in memory for runs of days (default 64 MiB). */
+      joinedCacheBytes?: number;
+    } = {},
+  ) {
+    this.joined = new JoinedFactsCache(
+      options.joinedCacheBytes ?? 64 * 1024 * 1024,
+    );
+  }
 
   /**
    * Registers the scope (or records that it was read, at most once per
@@ -163,63 +207,44 @@ export class MetricsScopes {
   }
 
   /**
-   * The scope's deployment facts of whole UTC days, one slot per day (with
-   * an empty `entityRef`). The members' rollups must be up to date.
+   * The scope's deployment facts of whole UTC days (slots with an empty
+   * `entityRef`): one slot per day, or with `breaks`, one slot per run of
+   * consecutive days not split by a break at a midnight (see
+   * {@link readJoinedDays}). The members' rollups must be up to date.
    */
   async readWholeDays(options: {
     key: string;
     entityRefs: string[];
     environment: string;
     days: Set<number>;
+    breaks?: number[];
   }): Promise<DeploymentSlot[]> {
-    const { key, entityRefs, environment } = options;
+    const { key, environment } = options;
     if (options.days.size === 0) return [];
-    const days = [...options.days].sort((a, b) => a - b).map(dayString);
-    const first = days[0];
-    const last = days[days.length - 1];
-
+    const dayNumbers = [...options.days].sort((a, b) => a - b);
+    if (options.breaks) {
+      return this.readJoinedDays({
+        ...options,
+        dayNumbers,
+        breaks: options.breaks,
+      });
+    }
+    const days = dayNumbers.map(dayString);
     // The cached days whose version is current, in one statement (one
     // snapshot: the version it compares with is the one of that moment).
-    const cachedRows: ScopeDailyRow[] = await this.db(
-      'metrics_scope_daily as c',
-    )
-      .leftJoin('metrics_day_versions as v', join =>
-        join.on('v.environment', 'c.environment').andOn('v.day', 'c.day'),
-      )
-      .select(
-        'c.day',
-        'c.version',
-        ...FACT_COLUMNS.map(column => `c.${column}`),
-      )
-      .where({ 'c.scope_key': key, 'c.environment': environment })
-      .andWhere('c.day', '>=', first)
-      .andWhere('c.day', '<=', last)
-      .andWhereRaw('c.version = COALESCE(v.version, 0)');
+    const cachedRows: ScopeDailyRow[] = await this.validDays(
+      key,
+      environment,
+      days,
+      true,
+    );
     const byDay = new Map<string, ScopeDailyRow>();
     for (const row of cachedRows) byDay.set(row.day, row);
-    const stale = days.filter(day => !byDay.has(day));
-    if (stale.length > 0) {
-      // The versions before the facts: the facts read after them are at
-      // least as new, so no row is stored with a newer version than its facts.
-      const versions = await this.dayVersions(
-        'metrics_day_versions',
-        stale[0],
-        stale[stale.length - 1],
-        environment,
-      );
-      const fresh = await this.sumMemberDays(
-        entityRefs,
-        environment,
-        stale,
-        versions,
-      );
-      for (const chunk of chunks(fresh, WRITE_CHUNK)) {
-        await this.db('metrics_scope_daily')
-          .insert(chunk.map(row => ({ scope_key: key, environment, ...row })))
-          .onConflict(['scope_key', 'environment', 'day'])
-          .merge();
-      }
-      for (const row of fresh) byDay.set(row.day, row);
+    for (const row of await this.recomputeDays(
+      options,
+      days.filter(day => !byDay.has(day)),
+    )) {
+      byDay.set(row.day, row);
     }
     const slots: DeploymentSlot[] = [];
     for (const day of days) {
@@ -227,6 +252,152 @@ export class MetricsScopes {
       slots.push(cachedSlot(byDay.get(day)!, start, start + DAY_MS));
     }
     return slots;
+  }
+
+  /**
+   * The whole days as runs of days, each summed into one slot with its
+   * samples ascending, kept in this process's {@link JoinedFactsCache}
+   * under the scope, the days and the generation of each day's current
+   * cached row. A read whose runs are cached reads only those generations
+   * (no samples).
+   */
+  private async readJoinedDays(options: {
+    key: string;
+    entityRefs: string[];
+    environment: string;
+    dayNumbers: number[];
+    breaks: number[];
+  }): Promise<DeploymentSlot[]> {
+    const { key, environment } = options;
+    const days = options.dayNumbers.map(dayString);
+    // The generations of the days whose cached row is current (no
+    // samples): what each day's facts are exactly.
+    const generations = new Map<string, string>();
+    for (const row of await this.validDays(key, environment, days, false)) {
+      generations.set(row.day, String(row.generation));
+    }
+    const rows = new Map<string, ScopeDailyRow>();
+    for (const row of await this.recomputeDays(
+      options,
+      days.filter(day => !generations.has(day)),
+    )) {
+      rows.set(row.day, row);
+      generations.set(row.day, String(row.generation));
+    }
+
+    const runs = dayRuns(options.dayNumbers, options.breaks).map(run => {
+      const runDays = run.map(dayString);
+      const cacheKey = [
+        key,
+        environment,
+        runDays[0],
+        runDays[runDays.length - 1],
+        runDays.map(day => generations.get(day)).join(','),
+      ].join('|');
+      return {
+        start: run[0] * DAY_MS,
+        end: (run[run.length - 1] + 1) * DAY_MS,
+        days: runDays,
+        cacheKey,
+        facts: this.joined.get(cacheKey),
+      };
+    });
+
+    const missed = runs.filter(run => run.facts === undefined);
+    if (missed.length > 0) {
+      // The rows of those days as seen above (by generation); a row that
+      // has been replaced since is computed again.
+      const wanted = missed
+        .flatMap(run => run.days)
+        .filter(day => !rows.has(day))
+        .map(day => [day, Number(generations.get(day))] as [string, number]);
+      for (const chunk of chunks(wanted, ENTITY_CHUNK / 2)) {
+        const found: ScopeDailyRow[] = await this.db('metrics_scope_daily')
+          .select('day', 'version', ...FACT_COLUMNS)
+          .where({ scope_key: key, environment })
+          .whereIn(['day', 'generation'], chunk);
+        for (const row of found) rows.set(row.day, row);
+      }
+      for (const row of await this.recomputeDays(
+        options,
+        wanted.map(([day]) => day).filter(day => !rows.has(day)),
+      )) {
+        rows.set(row.day, row);
+      }
+      for (const run of missed) {
+        const facts = sumCachedRows(run.days.map(day => rows.get(day)!));
+        this.joined.set(run.cacheKey, facts);
+        run.facts = facts;
+      }
+    }
+    return runs.map(run => ({
+      entityRef: '',
+      start: run.start,
+      end: run.end,
+      ...run.facts!,
+    }));
+  }
+
+  /**
+   * The scope's cached rows of the days whose version is current, in one
+   * statement (one snapshot: the version compared with is the one of that
+   * moment); without `samples`, only the day, version and generation.
+   */
+  private validDays(
+    key: string,
+    environment: string,
+    days: string[],
+    samples: boolean,
+  ): Promise<ScopeDailyRow[]> {
+    const columns = samples ? FACT_COLUMNS : [];
+    return this.db('metrics_scope_daily as c')
+      .leftJoin('metrics_day_versions as v', join =>
+        join.on('v.environment', 'c.environment').andOn('v.day', 'c.day'),
+      )
+      .select(
+        'c.day',
+        'c.version',
+        'c.generation',
+        ...columns.map(column => `c.${column}`),
+      )
+      .where({ 'c.scope_key': key, 'c.environment': environment })
+      .andWhere('c.day', '>=', days[0])
+      .andWhere('c.day', '<=', days[days.length - 1])
+      .andWhereRaw('c.version = COALESCE(v.version, 0)');
+  }
+
+  /**
+   * Computes the days again from the members' rollups and stores them in
+   * the cache; the rows.
+   */
+  private async recomputeDays(
+    options: { key: string; entityRefs: string[]; environment: string },
+    days: string[],
+  ): Promise<ScopeDailyRow[]> {
+    if (days.length === 0) return [];
+    const { key, entityRefs, environment } = options;
+    // The versions before the facts: the facts read after them are at
+    // least as new, so no row is stored with a newer version than its facts.
+    const versions = await this.dayVersions(
+      'metrics_day_versions',
+      days[0],
+      days[days.length - 1],
+      environment,
+    );
+    const fresh = await this.sumMemberDays(
+      entityRefs,
+      environment,
+      days,
+      versions,
+    );
+    for (const row of fresh) row.generation = randomInt(2 ** 47);
+    for (const chunk of chunks(fresh, WRITE_CHUNK)) {
+      await this.db('metrics_scope_daily')
+        .insert(chunk.map(row => ({ scope_key: key, environment, ...row })))
+        .onConflict(['scope_key', 'environment', 'day'])
+        .merge();
+    }
+    return fresh;
   }
 
   /** The members' daily rollups of the days, summed per day. */

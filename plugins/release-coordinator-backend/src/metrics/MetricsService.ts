@@ -125,7 +125,7 @@ export class MetricsService {
   /** Metrics of [end − N days, end) and of the N days before, over all members. */
   async compute(request: MetricsRequest): Promise<ComputedMetrics> {
     const plan = planWindow(request.windowDays, request.end);
-    const data = await this.read(request, plan, false);
+    const data = await this.read(request, plan, false, true);
     const reportYear = request.reportYear ?? this.reportYear;
     return {
       window: toWindow(plan.current, request.windowDays),
@@ -215,10 +215,15 @@ export class MetricsService {
     return { window: toWindow(plan.current, request.windowDays), points };
   }
 
+  /**
+   * The facts of both windows. `joinWholeDays` when only the sums over each
+   * window are needed (not per day).
+   */
   private read(
     request: MetricsRequest,
     plan: WindowPlan,
     costPerEntity: boolean,
+    joinWholeDays = false,
   ): Promise<MetricsWindowData> {
     return this.store.readWindow({
       entityRefs: request.entityRefs,
@@ -230,6 +235,7 @@ export class MetricsService {
       costFrom: plan.earlierCostDays.from,
       costTo: plan.costDays.to,
       costPerEntity,
+      joinWholeDays,
     });
   }
 }

@@ -39,7 +39,8 @@ export interface MetricsCost {
 /**
  * The deployment facts of one entity over a time slot [start, end) that
  * lies within one UTC day: a whole day comes from the daily rollup, part
- * of a day from the rows themselves.
+ * of a day from the rows themselves (or, with `joinWholeDays`, several
+ * whole days summed).
  */
 export interface DeploymentSlot {
   entityRef: string;
@@ -82,6 +83,12 @@ export interface MetricsWindowQuery {
    * currency (false: `entityRef` and `source` are empty).
    */
   costPerEntity: boolean;
+  /**
+   * Whether the whole UTC days between two cuts may come as one slot, summed
+   * over the days (samples ascending; callers must not modify them): for
+   * callers that sum over the windows between cuts only. Default false.
+   */
+  joinWholeDays?: boolean;
 }
 
 /** The facts of a window. */

@@ -123,6 +123,40 @@ describe('statistics', () => {
     expect(p95OfRuns([new Float64Array(0)])).toBeNull();
   });
 
+  it('sampleSummary of long ascending runs (joined days) and short parts', () => {
+    const part = fc.array(fc.integer({ min: 0, max: 5000 }), {
+      maxLength: 300,
+    });
+    const longRun = fc
+      .array(fc.integer({ min: 0, max: 5000 }), {
+        minLength: 4096,
+        maxLength: 6000,
+      })
+      .map(values => Float64Array.from(values).sort());
+    fc.assert(
+      fc.property(
+        fc.array(longRun, { minLength: 1, maxLength: 2 }),
+        fc.array(part, { maxLength: 30 }),
+        (runs, shorts) => {
+          const parts = [
+            ...shorts.map(values => Float64Array.from(values)),
+            ...runs,
+          ];
+          const copies = parts.map(values => Float64Array.from(values));
+          const flat = parts.flatMap(values => [...values]);
+          expect(sampleSummary(parts)).toEqual({
+            count: flat.length,
+            median: median(flat),
+            p95: p95(flat),
+          });
+          // The long runs (shared by later reads) are left as they were.
+          expect(parts).toEqual(copies);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('mean and ratio are null without samples or denominator', () => {
     expect(mean([])).toBeNull();
     expect(mean([1, 2, 6])).toBe(3);

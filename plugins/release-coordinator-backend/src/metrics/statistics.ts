@@ -82,8 +82,21 @@ function p95InPlace(values: Float64Array): number | null {
   return select(values, rank - 1);
 }
 
+/** Arrays known to be ascending (and never modified) without a check. */
+const ascending = new WeakSet<Float64Array>();
+
+/**
+ * Records that the samples are ascending and will not be modified (a
+ * cached run of days, read by many requests): no check each time.
+ */
+export function markAscending(values: Float64Array): Float64Array {
+  ascending.add(values);
+  return values;
+}
+
 /** Whether the samples are in ascending order. */
 function isAscending(values: Float64Array): boolean {
+  if (ascending.has(values)) return true;
   for (let i = 1; i < values.length; i++) {
     if (values[i] < values[i - 1]) return false;
   }
@@ -208,11 +221,18 @@ export function concatSamples(parts: Float64Array[]): Float64Array {
   return out;
 }
 
+/** From this many samples, an ascending array is selected from as it is. */
+const LONG_RUN = 4096;
+
 /**
- * Count, median and nearest-rank p95 of the samples of several arrays. Many
- * samples in long arrays (a roll-up's cached days, stored ascending) are
- * selected from the sorted runs; few, or many short arrays (an entity's
- * days), are copied into one and selected there, which is cheaper.
+ * Count, median and nearest-rank p95 of the samples of several arrays.
+ * - Long ascending arrays holding most of the samples (a roll-up's runs of
+ *   days): selected from as they are, with the other samples sorted into
+ *   one more run.
+ * - Many samples in long arrays (a roll-up's cached days, stored
+ *   ascending): selected from the sorted runs.
+ * - Few, or many short arrays (an entity's days): copied into one and
+ *   selected there, which is cheaper.
  */
 export function sampleSummary(parts: Float64Array[]): {
   count: number;
@@ -221,6 +241,16 @@ export function sampleSummary(parts: Float64Array[]): {
 } {
   let count = 0;
   for (const part of parts) count += part.length;
+  const long = new Set(
+    parts.filter(part => part.length >= LONG_RUN && isAscending(part)),
+  );
+  let inLong = 0;
+  for (const part of long) inLong += part.length;
+  if (long.size > 0 && 2 * inLong >= count) {
+    const rest = concatSamples(parts.filter(part => !long.has(part))).sort();
+    const runs = rest.length > 0 ? [...long, rest] : [...long];
+    return { count, median: medianOfRuns(runs), p95: p95OfRuns(runs) };
+  }
   if (count < 20_000 || count < 256 * parts.length) {
     const all = concatSamples(parts);
     return { count, median: medianInPlace(all), p95: p95InPlace(all) };
