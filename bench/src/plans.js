@@ -126,25 +126,42 @@ function scopeQueries(knex, entityRefs, environment, range) {
   const edgeStart = new Date(
     Math.floor(Date.parse(range.to) / 3_600_000) * 3_600_000,
   ).toISOString();
+  const current = 'c.version = COALESCE(v.version, 0)';
   return {
-    scopeDayVersions: knex('metrics_day_versions')
-      .select('day', 'version')
-      .where('day', '>=', day(range.from))
-      .andWhere('day', '<=', day(range.to))
-      .andWhere('environment', environment),
-    scopeDaily: knex('metrics_scope_daily')
-      .select('day', 'version', 'succeeded', 'lead_times', 'durations')
-      .where({ scope_key: key, environment })
-      .andWhere('day', '>=', day(range.from))
-      .andWhere('day', '<=', day(range.to)),
-    scopeHours: knex('metrics_scope_hourly')
-      .select('hour', 'version', 'succeeded', 'lead_times', 'durations')
-      .where({ scope_key: key, environment })
-      .whereIn('hour', hours.length ? hours : ['-']),
-    // Less than an hour at the window's end, every entity, kept for the
-    // members in the service.
+    // compute: day and generation of the cached days whose version is
+    // current (the runs of days are in the backend's memory).
+    scopeDaily: knex('metrics_scope_daily as c')
+      .leftJoin('metrics_day_versions as v', join =>
+        join.on('v.environment', 'c.environment').andOn('v.day', 'c.day'),
+      )
+      .select('c.day', 'c.version', 'c.generation')
+      .where({ 'c.scope_key': key, 'c.environment': environment })
+      .andWhere('c.day', '>=', day(range.from))
+      .andWhere('c.day', '<=', day(range.to))
+      .andWhereRaw(current),
+    scopeHours: knex('metrics_scope_hourly as c')
+      .leftJoin('metrics_day_versions as v', join =>
+        join
+          .on('v.environment', 'c.environment')
+          .andOn('v.day', knex.raw('substr(c.hour, 1, 10)')),
+      )
+      .select('c.hour', 'c.version', 'c.succeeded', 'c.lead_times')
+      .where({ 'c.scope_key': key, 'c.environment': environment })
+      .whereIn('c.hour', hours.length ? hours : ['-'])
+      .andWhereRaw(current),
+    // Less than an hour at the window's end, every entity (kept for the
+    // members in the service), with whether it failed in production.
     scopeEdge: knex('deployments')
-      .select('id', 'entity_ref', 'kind', 'status', 'finished_at')
+      .select(
+        'id',
+        'entity_ref',
+        'kind',
+        'status',
+        'finished_at',
+        knex.raw(
+          '(SELECT 1 FROM metrics_failed_deployments f WHERE f.deployment_id = deployments.id) AS failed_flag',
+        ),
+      )
       .where('environment', environment)
       .andWhere('finished_at', '>=', edgeStart)
       .andWhere('finished_at', '<', range.to)
@@ -159,11 +176,22 @@ function scopeQueries(knex, entityRefs, environment, range) {
             x.where('kind', 'rollback').andWhere('status', 'succeeded'),
           ),
       ),
-    scopeCosts: knex('metrics_scope_costs')
-      .select('day', 'version', 'totals')
-      .where('scope_key', key)
-      .andWhere('day', '>=', range.costFrom)
-      .andWhere('day', '<=', range.costTo),
+    scopeCosts: knex('metrics_scope_costs as c')
+      .leftJoin('metrics_cost_day_versions as v', 'v.day', 'c.day')
+      .select('c.day', 'c.totals')
+      .where('c.scope_key', key)
+      .andWhere('c.day', '>=', range.costFrom)
+      .andWhere('c.day', '<=', range.costTo)
+      .andWhereRaw(current),
+    scopeIncidents: knex('metrics_scope_incidents as c')
+      .leftJoin(
+        'metrics_incident_versions as v',
+        'v.environment',
+        'c.environment',
+      )
+      .select('c.since_ms', 'c.incidents')
+      .where({ 'c.scope_key': key, 'c.environment': environment })
+      .andWhereRaw(current),
   };
 }
 
