@@ -107,6 +107,13 @@ export interface Config {
        * Default 30 seconds.
        */
       rollupRefreshFrequency?: HumanDuration;
+      /**
+       * Memory, in MiB, that each backend process may keep for roll-ups
+       * (Groups, Systems, Domains of 10 or more members): the samples of
+       * their windows' whole days, summed, so that a repeated read fetches
+       * no samples. 0 turns it off. Default 64.
+       */
+      rollupMemoryMiB?: number;
     };
 
     /** Schedule of the provider pulls. */

@@ -22,6 +22,7 @@ import { ProviderRegistry } from './service/ProviderRegistry';
 import { createRouter } from './service/router';
 import {
   readDoraReportYear,
+  readRollupMemoryBytes,
   readRollupRefreshFrequency,
 } from './metrics/config';
 import { DatabaseMetricsStore } from './metrics/DatabaseMetricsStore';
@@ -187,7 +188,10 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           costSink: costs,
         }).start();
 
-        const metricsStore = await DatabaseMetricsStore.create({ database });
+        const metricsStore = await DatabaseMetricsStore.create({
+          database,
+          rollupMemoryBytes: readRollupMemoryBytes(config),
+        });
         const metrics = new MetricsService({
           store: metricsStore,
           reportYear: doraReportYear,

@@ -126,10 +126,17 @@ export class DatabaseMetricsStore implements MetricsStore {
      * roll-up caches (MetricsScopes). Default 10.
      */
     scopeMinMembers?: number;
+    /**
+     * Bytes of samples each process keeps for roll-ups' runs of days
+     * (MetricsScopes; `releaseCoordinator.metrics.rollupMemoryMiB`).
+     * Default 64 MiB.
+     */
+    rollupMemoryBytes?: number;
   }): Promise<DatabaseMetricsStore> {
     return new DatabaseMetricsStore(
       await getMigratedClient(options),
       options.scopeMinMembers ?? 10,
+      options.rollupMemoryBytes,
     );
   }
 
@@ -141,9 +148,12 @@ export class DatabaseMetricsStore implements MetricsStore {
   private constructor(
     private readonly db: Knex,
     private readonly scopeMinMembers: number,
+    rollupMemoryBytes?: number,
   ) {
     this.rollups = new MetricsRollups(db);
-    this.scopes = new MetricsScopes(db);
+    this.scopes = new MetricsScopes(db, {
+      joinedCacheBytes: rollupMemoryBytes,
+    });
   }
 
   async readWindow(query: MetricsWindowQuery): Promise<MetricsWindowData> {

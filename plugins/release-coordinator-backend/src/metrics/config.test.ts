@@ -1,5 +1,9 @@
 import { ConfigReader } from '@backstage/config';
-import { readDoraReportYear, readRollupRefreshFrequency } from './config';
+import {
+  readDoraReportYear,
+  readRollupMemoryBytes,
+  readRollupRefreshFrequency,
+} from './config';
 
 describe('readDoraReportYear', () => {
   it('defaults to 2023 and accepts 2021', () => {
@@ -50,5 +54,29 @@ describe('readRollupRefreshFrequency', () => {
         }),
       ),
     ).toThrow(/rollupRefreshFrequency/);
+  });
+});
+
+describe('readRollupMemoryBytes', () => {
+  const read = (rollupMemoryMiB: number | string) =>
+    readRollupMemoryBytes(
+      new ConfigReader({
+        releaseCoordinator: { metrics: { rollupMemoryMiB } },
+      }),
+    );
+
+  it('defaults to 64 MiB and reads MiB, 0 turning it off', () => {
+    expect(readRollupMemoryBytes(new ConfigReader({}))).toBe(64 * 1024 * 1024);
+    expect(read(8)).toBe(8 * 1024 * 1024);
+    expect(read(0.5)).toBe(512 * 1024);
+    expect(read(0)).toBe(0);
+  });
+
+  it('refuses a negative or absurd size, naming the key', () => {
+    expect(() => read(-1)).toThrow(
+      /releaseCoordinator\.metrics\.rollupMemoryMiB: -1/,
+    );
+    expect(() => read(1e9)).toThrow(/rollupMemoryMiB/);
+    expect(() => read('lots')).toThrow(/rollupMemoryMiB/);
   });
 });

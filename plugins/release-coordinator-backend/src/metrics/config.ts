@@ -39,3 +39,20 @@ export function readRollupRefreshFrequency(config: Config): HumanDuration {
     ? readDurationFromConfig(config, { key: ROLLUP_REFRESH_KEY })
     : { seconds: 30 };
 }
+
+const ROLLUP_MEMORY_KEY = 'releaseCoordinator.metrics.rollupMemoryMiB';
+
+/**
+ * `releaseCoordinator.metrics.rollupMemoryMiB`: the bytes each backend may
+ * keep for roll-ups' runs of days (default 64 MiB; 0: none). Anything but a
+ * number from 0 to 65,536 fails the start with the key named.
+ */
+export function readRollupMemoryBytes(config: Config): number {
+  const mib = config.getOptionalNumber(ROLLUP_MEMORY_KEY) ?? 64;
+  if (!Number.isFinite(mib) || mib < 0 || mib > 65_536) {
+    throw new Error(
+      `Invalid config ${ROLLUP_MEMORY_KEY}: ${mib}; expected a number of MiB from 0 to 65536`,
+    );
+  }
+  return Math.floor(mib * 1024 * 1024);
+}

@@ -33,12 +33,15 @@ describe('dayRuns', () => {
 });
 
 describe('JoinedFactsCache', () => {
+  // 800 bytes of samples + 2 bytes per key character + 256 of overhead.
+  const entry = 800 + 2 + 256;
+
   it('keeps the most recently used entries within its bytes', () => {
-    const cache = new JoinedFactsCache(3 * 800);
+    const cache = new JoinedFactsCache(3 * entry);
     cache.set('a', facts(100));
     cache.set('b', facts(100));
     cache.set('c', facts(100));
-    expect(cache.stats()).toEqual({ entries: 3, bytes: 2400 });
+    expect(cache.stats()).toEqual({ entries: 3, bytes: 3 * entry });
     expect(cache.get('a')?.succeeded).toBe(100); // now the most recent
     cache.set('d', facts(100));
     expect(cache.get('b')).toBeUndefined();
@@ -47,10 +50,17 @@ describe('JoinedFactsCache', () => {
     expect(cache.get('d')).toBeDefined();
     // Replacing an entry counts its bytes once.
     cache.set('d', facts(50));
-    expect(cache.stats()).toEqual({ entries: 3, bytes: 2000 });
+    expect(cache.stats()).toEqual({ entries: 3, bytes: 3 * entry - 400 });
     // An entry larger than the whole cache is not kept, and evicts nothing.
     cache.set('huge', facts(1000));
     expect(cache.get('huge')).toBeUndefined();
     expect(cache.stats().entries).toBe(3);
+  });
+
+  it('keeps nothing at 0 bytes, not even entries without samples', () => {
+    const cache = new JoinedFactsCache(0);
+    cache.set('empty', facts(0));
+    expect(cache.get('empty')).toBeUndefined();
+    expect(cache.stats()).toEqual({ entries: 0, bytes: 0 });
   });
 });

@@ -6,6 +6,9 @@
 /** Milliseconds of one day. */
 const DAY_MS = 86_400_000;
 
+/** Bytes an entry is counted as besides its samples and key. */
+const ENTRY_OVERHEAD = 256;
+
 /** What a run of days adds up to (samples ascending; never mutated). */
 export interface JoinedFacts {
   succeeded: number;
@@ -39,7 +42,7 @@ export function dayRuns(days: number[], breaks: number[]): number[][] {
 
 /**
  * A least-recently-used map of joined facts, bounded by the bytes of their
- * samples. Entries are keyed by everything they were computed from (scope,
+ * samples (and keys). Entries are keyed by everything they were computed from (scope,
  * environment, days and the version of each day), so an entry is never
  * stale: a changed day is a new key, and the old entry ages out.
  */
@@ -60,28 +63,37 @@ export class JoinedFactsCache {
   }
 
   set(key: string, facts: JoinedFacts): void {
-    const size = JoinedFactsCache.size(facts);
+    const size = JoinedFactsCache.size(key, facts);
     if (size > this.maxBytes) return;
     const previous = this.entries.get(key);
     if (previous) {
       this.entries.delete(key);
-      this.bytes -= JoinedFactsCache.size(previous);
+      this.bytes -= JoinedFactsCache.size(key, previous);
     }
     this.entries.set(key, facts);
     this.bytes += size;
     for (const [oldest, entry] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(oldest);
-      this.bytes -= JoinedFactsCache.size(entry);
+      this.bytes -= JoinedFactsCache.size(oldest, entry);
     }
   }
 
-  /** How many entries, and the bytes of their samples. */
+  /** How many entries, and the bytes they are counted as. */
   stats(): { entries: number; bytes: number } {
     return { entries: this.entries.size, bytes: this.bytes };
   }
 
-  private static size(facts: JoinedFacts): number {
-    return facts.leadTimes.byteLength + facts.durations.byteLength;
+  /**
+   * The bytes an entry is counted as: its samples, its key and a fixed
+   * overhead, so that entries without samples are bounded too.
+   */
+  private static size(key: string, facts: JoinedFacts): number {
+    return (
+      facts.leadTimes.byteLength +
+      facts.durations.byteLength +
+      2 * key.length +
+      ENTRY_OVERHEAD
+    );
   }
 }
