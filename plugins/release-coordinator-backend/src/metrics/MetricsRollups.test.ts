@@ -6,6 +6,7 @@ import { DeploymentUpsert } from '../deployments/DeploymentStore';
 import { clearHistory } from './__testUtils__/history';
 import { DatabaseMetricsStore, planSlots } from './DatabaseMetricsStore';
 import { decodeSamples, encodeSamples } from './MetricsRollups';
+import { METRIC_NAMES } from '@release-coordinator/backstage-plugin-common';
 import { MetricsService } from './MetricsService';
 
 jest.setTimeout(120_000);
@@ -393,6 +394,56 @@ describe.each(databases.eachSupportedId())(
       expect(rewritten).toContain('2026-11-04');
       expect(rewritten.every(day => day >= '2026-11-04')).toBe(true);
       expect(rewritten).not.toContain('2026-11-02');
+    });
+
+    it('gives the same series through the roll-up caches as without them', async () => {
+      const next = random(23);
+      for (let round = 0; round < 3; round++) {
+        await deploymentStore.upsertDeployments(batch(next, 1, round));
+      }
+      const scoped = new MetricsService({ store: scopedStore });
+      const direct = new MetricsService({ store: directStore });
+      // Off the hour, and at a midnight.
+      const ends = [
+        new Date(START + 8 * DAY_MS + 5_400_000 + 1234),
+        new Date(START + 9 * DAY_MS),
+      ];
+      // Deploys in what is left of the window's edges under an hour (the
+      // start of each window, the end), read from the rows themselves.
+      const edges = ends.flatMap(end =>
+        [-8 * DAY_MS + 1000, -4 * DAY_MS + 1000, -1000].map(
+          offset => end.getTime() + offset,
+        ),
+      );
+      await deploymentStore.upsertDeployments(
+        edges.map((finishedAt, i) => ({
+          ...batch(next, 9, i)[0],
+          entityRef: ENTITIES[i % ENTITIES.length],
+          environment: 'production',
+          kind: 'deploy' as const,
+          status: 'succeeded' as const,
+          externalId: `edge-${i}`,
+          startedAt: new Date(finishedAt - 60_000).toISOString(),
+          finishedAt: new Date(finishedAt).toISOString(),
+        })),
+      );
+      for (const end of ends) {
+        for (const metric of METRIC_NAMES) {
+          for (const bucket of ['day', 'week'] as const) {
+            const request = {
+              entityRefs: ENTITIES,
+              environment: 'production',
+              windowDays: 4,
+              end,
+              metric,
+              bucket,
+            };
+            expect(await scoped.series(request)).toEqual(
+              await direct.series(request),
+            );
+          }
+        }
+      }
     });
 
     it('refreshAll recomputes what changed, then has nothing left to do', async () => {
