@@ -8,6 +8,7 @@ export {
 } from './useDeploymentsSignal';
 export { useSignalRefresh } from './useSignalRefresh';
 export { useCostsSignal } from './useCostsSignal';
+export { useCoalesced } from './useCoalesced';
 export {
   useEnvironments,
   findPromotions,

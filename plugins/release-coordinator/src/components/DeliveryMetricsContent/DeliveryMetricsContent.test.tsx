@@ -291,4 +291,56 @@ describe('DeliveryMetricsContent', () => {
     // Reloaded in place: the cards never gave way to a progress bar.
     expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
   });
+
+  it('reloads the cards and the charts in place when the backend signals new deployments', async () => {
+    const subscribers = new Map<string, Array<(message: object) => void>>();
+    const signalApi: SignalApi = {
+      subscribe: (channel, onMessage) => {
+        subscribers.set(channel, [
+          ...(subscribers.get(channel) ?? []),
+          onMessage as (message: object) => void,
+        ]);
+        return { unsubscribe: jest.fn() };
+      },
+    };
+    let count = 12;
+    const api = mockApi({
+      getMetrics: jest.fn(async () =>
+        makeMetricsResponse({
+          metrics: makeDeliveryMetrics({
+            deploymentFrequency: { count, perDay: count / 30, tier: 'high' },
+          }),
+        }),
+      ),
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[signalApiRef, signalApi]]}>
+        {withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />)}
+      </TestApiProvider>,
+    );
+    const card = () =>
+      within(screen.getByRole('group', { name: 'Deployment frequency' }));
+    await screen.findByRole('group', { name: 'Deployment frequency' });
+    expect(card().getByText('12 deployments')).toBeInTheDocument();
+    await waitFor(() => expect(api.getMetricsSeries).toHaveBeenCalledTimes(4));
+
+    count = 13;
+    const listeners =
+      subscribers.get(
+        'release-coordinator:deployments:component:default/payments',
+      ) ?? [];
+    expect(listeners).not.toHaveLength(0);
+    act(() =>
+      listeners.forEach(notify =>
+        notify({ entityRef: 'component:default/payments' }),
+      ),
+    );
+
+    await waitFor(() =>
+      expect(card().getByText('13 deployments')).toBeInTheDocument(),
+    );
+    await waitFor(() => expect(api.getMetricsSeries).toHaveBeenCalledTimes(8));
+    expect(api.getMetrics).toHaveBeenCalledTimes(2);
+    expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
+  });
 });

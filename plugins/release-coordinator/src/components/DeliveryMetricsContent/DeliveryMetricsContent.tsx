@@ -14,6 +14,7 @@ import { DeliveryMetrics } from '@release-coordinator/backstage-plugin-common';
 import {
   bucketForWindow,
   useCostsSignal,
+  useDeploymentsSignal,
   useMetrics,
   useMetricsSeries,
 } from '../../hooks';
@@ -85,6 +86,11 @@ function EntityMetrics(props: { query: MetricsQuery }) {
   // New cost changes the cost card: reload the metrics in place (the cost
   // panel below reloads itself).
   useCostsSignal(query.entityRef, metrics.retry);
+  // New or changed deployments: the cards and the charts, in place.
+  useDeploymentsSignal(query.entityRef, () => {
+    metrics.retry();
+    series.retry();
+  });
 
   if (metrics.loading && !metrics.value) {
     return <Progress />;
@@ -106,7 +112,7 @@ function EntityMetrics(props: { query: MetricsQuery }) {
         previous={metrics.value.previous}
       />
       <Box mt={3}>
-        {series.loading && <Progress />}
+        {series.loading && !series.value && <Progress />}
         {series.error && <ResponseErrorPanel error={series.error} />}
         {series.value && (
           <MetricsCharts

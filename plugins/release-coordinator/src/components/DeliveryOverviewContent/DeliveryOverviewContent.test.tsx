@@ -1,14 +1,36 @@
 import { ResponseError } from '@backstage/errors';
-import { renderInTestApp } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReleaseCoordinatorApi } from '../../api';
 import { group, pending, withApiAndEntity } from '../../__testUtils__/fixtures';
 import {
   makeBreakdown,
+  makeDeliveryMetrics,
   makeMetricsResponse,
 } from '../../__testUtils__/metrics';
 import { DeliveryOverviewContent } from './DeliveryOverviewContent';
+import { MAX_LISTENED_MEMBERS } from './MemberSignals';
+
+/** A signals API that hands every message to the channel's subscribers. */
+function fakeSignals() {
+  const subscribers = new Map<string, Array<(message: object) => void>>();
+  const api: SignalApi = {
+    subscribe: (channel, onMessage) => {
+      subscribers.set(channel, [
+        ...(subscribers.get(channel) ?? []),
+        onMessage as (message: object) => void,
+      ]);
+      return { unsubscribe: jest.fn() };
+    },
+  };
+  const send = (channel: string) =>
+    act(() =>
+      (subscribers.get(channel) ?? []).forEach(notify => notify({ channel })),
+    );
+  return { api, subscribers, send };
+}
 
 function mockApi(overrides: Partial<ReleaseCoordinatorApi> = {}) {
   return {
@@ -179,5 +201,69 @@ describe('DeliveryOverviewContent', () => {
     );
     expect(revokeObjectURL).toHaveBeenCalledWith('blob:csv');
     click.mockRestore();
+  });
+
+  it('reloads in place, once per burst, when the deployments or cost of a member change', async () => {
+    const signals = fakeSignals();
+    let count = 3;
+    const api = mockApi({
+      getMetrics: jest.fn(async () =>
+        makeMetricsResponse({
+          entityRef: 'group:default/team-a',
+          metrics: makeDeliveryMetrics({
+            deploymentFrequency: { count, perDay: count / 30, tier: 'low' },
+          }),
+        }),
+      ),
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[signalApiRef, signals.api]]}>
+        {withApiAndEntity(api, group, <DeliveryOverviewContent />)}
+      </TestApiProvider>,
+    );
+    const card = () =>
+      within(screen.getByRole('group', { name: 'Deployment frequency' }));
+    await screen.findByRole('group', { name: 'Deployment frequency' });
+    expect(card().getByText('3 deployments')).toBeInTheDocument();
+    // Both members, both kinds of change.
+    expect([...signals.subscribers.keys()].sort()).toEqual([
+      'release-coordinator:costs:component:default/ledger',
+      'release-coordinator:costs:component:default/payments',
+      'release-coordinator:deployments:component:default/ledger',
+      'release-coordinator:deployments:component:default/payments',
+    ]);
+
+    count = 5;
+    signals.send('release-coordinator:deployments:component:default/payments');
+    signals.send('release-coordinator:costs:component:default/ledger');
+    signals.send('release-coordinator:deployments:component:default/ledger');
+    await waitFor(
+      () => expect(card().getByText('5 deployments')).toBeInTheDocument(),
+      { timeout: 5000 },
+    );
+    expect(api.getMetrics).toHaveBeenCalledTimes(2);
+    expect(api.getMetricsBreakdown).toHaveBeenCalledTimes(2);
+    // In place: the cards never gave way to a progress bar.
+    expect(screen.queryByTestId('progress')).not.toBeInTheDocument();
+  });
+
+  it(`listens to the first ${MAX_LISTENED_MEMBERS} members of a large roll-up`, async () => {
+    const signals = fakeSignals();
+    const many = makeBreakdown();
+    many.items = Array.from({ length: MAX_LISTENED_MEMBERS + 20 }, (_, i) => ({
+      entityRef: `component:default/service-${i}`,
+      metrics: makeDeliveryMetrics(),
+    }));
+    await renderInTestApp(
+      <TestApiProvider apis={[[signalApiRef, signals.api]]}>
+        {withApiAndEntity(
+          mockApi({ getMetricsBreakdown: async () => many }),
+          group,
+          <DeliveryOverviewContent />,
+        )}
+      </TestApiProvider>,
+    );
+    await screen.findByRole('group', { name: 'Deployment frequency' });
+    expect(signals.subscribers.size).toBe(2 * MAX_LISTENED_MEMBERS);
   });
 });

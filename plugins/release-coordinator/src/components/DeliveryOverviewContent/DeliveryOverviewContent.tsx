@@ -11,11 +11,12 @@ import {
 } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import { useMetrics, useMetricsBreakdown } from '../../hooks';
+import { useCoalesced, useMetrics, useMetricsBreakdown } from '../../hooks';
 import { MetricsQuery } from '../../hooks/useMetrics';
 import { EntityTabCard } from '../EntityTabCard';
 import { MemberMetricsTable } from '../MemberMetricsTable';
 import { MetricCardGrid } from '../MetricCard';
+import { MemberSignals } from './MemberSignals';
 import {
   DEFAULT_METRICS_WINDOW_DAYS,
   WindowSelector,
@@ -76,14 +77,26 @@ function RollUp() {
   );
 }
 
+/** How long a roll-up waits after a member's signal before reloading. */
+const RELOAD_DELAY_MS = 1000;
+
 function RollUpMetrics(props: { query: MetricsQuery }) {
   const { query } = props;
   const { entity } = useEntity();
   const { primaryTitle } = useEntityPresentation(entity);
   const metrics = useMetrics(query);
   const breakdown = useMetricsBreakdown(query);
+  // A member's new deployments or cost: reload both in place, once per
+  // burst of signals.
+  const reload = useCoalesced(() => {
+    metrics.retry();
+    breakdown.retry();
+  }, RELOAD_DELAY_MS);
 
-  if (metrics.loading || breakdown.loading) {
+  if (
+    (metrics.loading && !metrics.value) ||
+    (breakdown.loading && !breakdown.value)
+  ) {
     return <Progress />;
   }
   const error = metrics.error ?? breakdown.error;
@@ -106,6 +119,10 @@ function RollUpMetrics(props: { query: MetricsQuery }) {
 
   return (
     <>
+      <MemberSignals
+        entityRefs={breakdown.value.items.map(item => item.entityRef)}
+        onChange={reload}
+      />
       <Typography variant="body2" color="textSecondary" paragraph>
         Rolled up over {owned}: {breakdown.value.items.length}{' '}
         {breakdown.value.items.length === 1 ? 'entity' : 'entities'}.
