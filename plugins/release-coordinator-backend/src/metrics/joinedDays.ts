@@ -3,6 +3,8 @@
  * keeps them (MetricsScopes.readWholeDays with `breaks`).
  */
 
+import { DeploymentSlot } from './MetricsStore';
+
 /** Milliseconds of one day. */
 const DAY_MS = 86_400_000;
 
@@ -10,14 +12,7 @@ const DAY_MS = 86_400_000;
 const ENTRY_OVERHEAD = 256;
 
 /** What a run of days adds up to (samples ascending; never mutated). */
-export interface JoinedFacts {
-  succeeded: number;
-  failed: number;
-  failedInProduction: number;
-  rollbacks: number;
-  leadTimes: Float64Array;
-  durations: Float64Array;
-}
+export type JoinedFacts = Omit<DeploymentSlot, 'entityRef' | 'start' | 'end'>;
 
 /**
  * The day numbers (days since the epoch, ascending) in runs of consecutive

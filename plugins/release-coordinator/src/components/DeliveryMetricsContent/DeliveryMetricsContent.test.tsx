@@ -1,7 +1,7 @@
 import { ResponseError } from '@backstage/errors';
-import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   GetMetricsOptions,
@@ -20,6 +20,7 @@ import {
   makeMetricsResponse,
   makeSeries,
 } from '../../__testUtils__/metrics';
+import { fakeSignalApi } from '../../__testUtils__/signals';
 import { DeliveryMetricsContent } from './DeliveryMetricsContent';
 
 function mockApi(
@@ -234,17 +235,7 @@ describe('DeliveryMetricsContent', () => {
   });
 
   it('reloads the cost card and panel in place when the backend signals new cost', async () => {
-    // Every subscriber of a channel gets its messages, as in the real API.
-    const subscribers = new Map<string, Array<(message: object) => void>>();
-    const signalApi: SignalApi = {
-      subscribe: (channel, onMessage) => {
-        subscribers.set(channel, [
-          ...(subscribers.get(channel) ?? []),
-          onMessage as (message: object) => void,
-        ]);
-        return { unsubscribe: jest.fn() };
-      },
-    };
+    const signals = fakeSignalApi();
     let total = 1234.5;
     const api = mockApi({
       getMetrics: jest.fn(async () =>
@@ -262,7 +253,7 @@ describe('DeliveryMetricsContent', () => {
       ),
     });
     await renderInTestApp(
-      <TestApiProvider apis={[[signalApiRef, signalApi]]}>
+      <TestApiProvider apis={[[signalApiRef, signals.api]]}>
         {withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />)}
       </TestApiProvider>,
     );
@@ -272,16 +263,10 @@ describe('DeliveryMetricsContent', () => {
     expect(card().getByTestId('metric-value')).toHaveTextContent('$1,234.50');
     expect(api.listCosts).toHaveBeenCalledTimes(1);
 
-    const listeners =
-      subscribers.get('release-coordinator:costs:component:default/payments') ??
-      [];
-    expect(listeners).not.toHaveLength(0);
+    const channel = 'release-coordinator:costs:component:default/payments';
+    expect(signals.listenerCount(channel)).toBeGreaterThan(0);
     total = 1500;
-    act(() =>
-      listeners.forEach(notify =>
-        notify({ entityRef: 'component:default/payments' }),
-      ),
-    );
+    signals.publish(channel, { entityRef: 'component:default/payments' });
 
     await waitFor(() =>
       expect(card().getByTestId('metric-value')).toHaveTextContent('$1,500.00'),
@@ -293,16 +278,7 @@ describe('DeliveryMetricsContent', () => {
   });
 
   it('reloads the cards and the charts in place when the backend signals new deployments', async () => {
-    const subscribers = new Map<string, Array<(message: object) => void>>();
-    const signalApi: SignalApi = {
-      subscribe: (channel, onMessage) => {
-        subscribers.set(channel, [
-          ...(subscribers.get(channel) ?? []),
-          onMessage as (message: object) => void,
-        ]);
-        return { unsubscribe: jest.fn() };
-      },
-    };
+    const signals = fakeSignalApi();
     let count = 12;
     const api = mockApi({
       getMetrics: jest.fn(async () =>
@@ -314,7 +290,7 @@ describe('DeliveryMetricsContent', () => {
       ),
     });
     await renderInTestApp(
-      <TestApiProvider apis={[[signalApiRef, signalApi]]}>
+      <TestApiProvider apis={[[signalApiRef, signals.api]]}>
         {withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />)}
       </TestApiProvider>,
     );
@@ -325,16 +301,10 @@ describe('DeliveryMetricsContent', () => {
     await waitFor(() => expect(api.getMetricsSeries).toHaveBeenCalledTimes(4));
 
     count = 13;
-    const listeners =
-      subscribers.get(
-        'release-coordinator:deployments:component:default/payments',
-      ) ?? [];
-    expect(listeners).not.toHaveLength(0);
-    act(() =>
-      listeners.forEach(notify =>
-        notify({ entityRef: 'component:default/payments' }),
-      ),
-    );
+    const channel =
+      'release-coordinator:deployments:component:default/payments';
+    expect(signals.listenerCount(channel)).toBeGreaterThan(0);
+    signals.publish(channel, { entityRef: 'component:default/payments' });
 
     await waitFor(() =>
       expect(card().getByText('13 deployments')).toBeInTheDocument(),

@@ -1,10 +1,11 @@
 import { ResponseError } from '@backstage/errors';
-import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReleaseCoordinatorApi } from '../../api';
 import { group, pending, withApiAndEntity } from '../../__testUtils__/fixtures';
+import { fakeSignalApi } from '../../__testUtils__/signals';
 import {
   makeBreakdown,
   makeDeliveryMetrics,
@@ -12,25 +13,6 @@ import {
 } from '../../__testUtils__/metrics';
 import { DeliveryOverviewContent } from './DeliveryOverviewContent';
 import { MAX_LISTENED_MEMBERS } from './MemberSignals';
-
-/** A signals API that hands every message to the channel's subscribers. */
-function fakeSignals() {
-  const subscribers = new Map<string, Array<(message: object) => void>>();
-  const api: SignalApi = {
-    subscribe: (channel, onMessage) => {
-      subscribers.set(channel, [
-        ...(subscribers.get(channel) ?? []),
-        onMessage as (message: object) => void,
-      ]);
-      return { unsubscribe: jest.fn() };
-    },
-  };
-  const send = (channel: string) =>
-    act(() =>
-      (subscribers.get(channel) ?? []).forEach(notify => notify({ channel })),
-    );
-  return { api, subscribers, send };
-}
 
 function mockApi(overrides: Partial<ReleaseCoordinatorApi> = {}) {
   return {
@@ -204,7 +186,7 @@ describe('DeliveryOverviewContent', () => {
   });
 
   it('reloads in place, once per burst, when the deployments or cost of a member change', async () => {
-    const signals = fakeSignals();
+    const signals = fakeSignalApi();
     let count = 3;
     const api = mockApi({
       getMetrics: jest.fn(async () =>
@@ -226,7 +208,7 @@ describe('DeliveryOverviewContent', () => {
     await screen.findByRole('group', { name: 'Deployment frequency' });
     expect(card().getByText('3 deployments')).toBeInTheDocument();
     // Both members, both kinds of change.
-    expect([...signals.subscribers.keys()].sort()).toEqual([
+    expect(signals.channels()).toEqual([
       'release-coordinator:costs:component:default/ledger',
       'release-coordinator:costs:component:default/payments',
       'release-coordinator:deployments:component:default/ledger',
@@ -234,9 +216,11 @@ describe('DeliveryOverviewContent', () => {
     ]);
 
     count = 5;
-    signals.send('release-coordinator:deployments:component:default/payments');
-    signals.send('release-coordinator:costs:component:default/ledger');
-    signals.send('release-coordinator:deployments:component:default/ledger');
+    signals.publish(
+      'release-coordinator:deployments:component:default/payments',
+    );
+    signals.publish('release-coordinator:costs:component:default/ledger');
+    signals.publish('release-coordinator:deployments:component:default/ledger');
     await waitFor(
       () => expect(card().getByText('5 deployments')).toBeInTheDocument(),
       { timeout: 5000 },
@@ -248,7 +232,7 @@ describe('DeliveryOverviewContent', () => {
   });
 
   it(`listens to the first ${MAX_LISTENED_MEMBERS} members of a large roll-up`, async () => {
-    const signals = fakeSignals();
+    const signals = fakeSignalApi();
     const many = makeBreakdown();
     many.items = Array.from({ length: MAX_LISTENED_MEMBERS + 20 }, (_, i) => ({
       entityRef: `component:default/service-${i}`,
@@ -264,6 +248,6 @@ describe('DeliveryOverviewContent', () => {
       </TestApiProvider>,
     );
     await screen.findByRole('group', { name: 'Deployment frequency' });
-    expect(signals.subscribers.size).toBe(2 * MAX_LISTENED_MEMBERS);
+    expect(signals.channels()).toHaveLength(2 * MAX_LISTENED_MEMBERS);
   });
 });

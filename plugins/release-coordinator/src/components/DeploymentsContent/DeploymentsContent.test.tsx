@@ -21,6 +21,7 @@ import {
   pending,
   plainComponent,
 } from '../../__testUtils__/fixtures';
+import { fakeSignalApi } from '../../__testUtils__/signals';
 import {
   makeDeployment,
   makeEnvironments,
@@ -550,29 +551,21 @@ describe('DeploymentsContent', () => {
   });
 
   it('reloads when the backend signals that the deployments changed', async () => {
-    const subscribers = new Map<string, (message: object) => void>();
-    const unsubscribe = jest.fn();
-    const signalApi: SignalApi = {
-      subscribe: (channel, onMessage) => {
-        subscribers.set(channel, onMessage as (message: object) => void);
-        return { unsubscribe };
-      },
-    };
+    const signals = fakeSignalApi();
     let version = '1.4.0';
     const api = mockApi({
       history: async () => ({ items: [makeDeployment({ version })] }),
     });
-    await renderTab(api, { signalApi });
+    await renderTab(api, { signalApi: signals.api });
     expect(
       within((await historyRows())[0]).getByText('1.4.0'),
     ).toBeInTheDocument();
 
-    const notify = subscribers.get(
-      'release-coordinator:deployments:component:default/payments',
-    );
-    expect(notify).toBeDefined();
+    const channel =
+      'release-coordinator:deployments:component:default/payments';
+    expect(signals.listenerCount(channel)).toBeGreaterThan(0);
     version = '1.5.0';
-    act(() => notify!({ type: 'deployment.updated' }));
+    signals.publish(channel, { type: 'deployment.updated' });
 
     await waitFor(async () =>
       expect(

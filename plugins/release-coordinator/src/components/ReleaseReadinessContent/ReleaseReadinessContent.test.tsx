@@ -1,7 +1,7 @@
 import { ResponseError } from '@backstage/errors';
-import { SignalApi, signalApiRef } from '@backstage/plugin-signals-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ReleaseCoordinatorApi } from '../../api';
 import {
@@ -11,6 +11,7 @@ import {
   plainComponent,
   withApiAndEntity,
 } from '../../__testUtils__/fixtures';
+import { fakeSignalApi } from '../../__testUtils__/signals';
 import { ReleaseReadinessContent } from './ReleaseReadinessContent';
 import {
   makeDetails,
@@ -313,25 +314,9 @@ describe('ReleaseReadinessContent', () => {
 
   it('reloads the release when the backend signals a change', async () => {
     const api = readinessApi();
-    // Like the real signal client: any number of subscribers per channel.
-    const listeners = new Map<string, Set<(message: object) => void>>();
-    const signalApi: SignalApi = {
-      subscribe: (channel, onMessage) => {
-        const listener = onMessage as (message: object) => void;
-        const channelListeners = listeners.get(channel) ?? new Set();
-        channelListeners.add(listener);
-        listeners.set(channel, channelListeners);
-        return {
-          unsubscribe: () => {
-            channelListeners.delete(listener);
-          },
-        };
-      },
-    };
-    const publish = (channel: string, message: object) =>
-      listeners.get(channel)?.forEach(onMessage => onMessage(message));
+    const signals = fakeSignalApi();
     await renderInTestApp(
-      <TestApiProvider apis={[[signalApiRef, signalApi]]}>
+      <TestApiProvider apis={[[signalApiRef, signals.api]]}>
         {withReadinessApis(api, <ReleaseReadinessContent />)}
       </TestApiProvider>,
     );
@@ -339,13 +324,13 @@ describe('ReleaseReadinessContent', () => {
     await screen.findByRole('heading', { name: '1.5.0' });
     await waitFor(() =>
       expect(
-        listeners.get('release-coordinator:release:r3')?.size,
+        signals.listenerCount('release-coordinator:release:r3'),
       ).toBeGreaterThan(0),
     );
     const detailsCalls = api.getRelease.mock.calls.length;
     const auditCalls = api.getAuditTrail.mock.calls.length;
 
-    act(() => publish('release-coordinator:release:r3', { type: 'approval' }));
+    signals.publish('release-coordinator:release:r3', { type: 'approval' });
 
     await waitFor(() =>
       expect(api.getRelease.mock.calls.length).toBe(detailsCalls + 1),
