@@ -17,7 +17,7 @@ import {
   MetricsRollups,
   toMetricsDeployment,
 } from './MetricsRollups';
-import { MetricsScopes, scopeKey } from './MetricsScopes';
+import { MetricsScopes, PartialDay, scopeKey } from './MetricsScopes';
 import {
   DeploymentSlot,
   MetricsCost,
@@ -53,14 +53,6 @@ const DAY_MS = 86_400_000;
 // Keeps every `IN (...)` list far below the bind-parameter limits of both
 // databases, whatever the size of a roll-up.
 const ENTITY_CHUNK = 500;
-
-/** A part of one UTC day, [start, end), read from the rows themselves. */
-interface PartialDay {
-  start: number;
-  end: number;
-  /** Where its slots end: the cuts inside it, then `end`. */
-  bounds: number[];
-}
 
 /**
  * Splits [from, to) into whole UTC days (read from the rollup) and partial
