@@ -3,9 +3,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
 import {
   deploymentRollbackPermission,
+  eventsPushPermission,
   freezeOverridePermission,
   releaseApprovePermission,
+  releaseCreatePermission,
   releaseReadPermission,
+  releaseUpdatePermission,
 } from '@release-coordinator/backstage-plugin-common';
 import { ReleaseCoordinatorPermissionPolicy } from './permissionPolicy';
 
@@ -28,7 +31,10 @@ describe('ReleaseCoordinatorPermissionPolicy', () => {
   );
 
   it('allows reading and approving (eligibility is a domain rule)', async () => {
-    for (const permission of [releaseReadPermission, releaseApprovePermission]) {
+    for (const permission of [
+      releaseReadPermission,
+      releaseApprovePermission,
+    ]) {
       await expect(
         policy.handle({ permission }, user(['user:default/someone'])),
       ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
@@ -54,6 +60,48 @@ describe('ReleaseCoordinatorPermissionPolicy', () => {
     });
   });
 
+  it('limits changing releases of others to owners, like rollback', async () => {
+    const decision = await policy.handle(
+      { permission: releaseUpdatePermission },
+      user(['user:default/bob', 'group:default/platform-team']),
+    );
+    expect(decision).toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        params: {
+          claims: ['user:default/bob', 'group:default/platform-team'],
+        },
+      },
+    });
+    await expect(
+      policy.handle(
+        { permission: releaseCreatePermission },
+        user(['user:default/bob']),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('grants pushing machine input to privileged groups only, never to owners or to nobody', async () => {
+    for (const claims of [
+      ['user:default/alice', 'group:default/payments-team'],
+      ['user:default/bob', 'group:default/platform-team'],
+    ]) {
+      await expect(
+        policy.handle({ permission: eventsPushPermission }, user(claims)),
+      ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    }
+    await expect(
+      policy.handle({ permission: eventsPushPermission }),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle(
+        { permission: eventsPushPermission },
+        user(['user:default/carol', 'group:default/sre']),
+      ),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
   it('allows privileged groups (default group:default/sre) to override freezes anywhere', async () => {
     await expect(
       policy.handle(
@@ -67,7 +115,9 @@ describe('ReleaseCoordinatorPermissionPolicy', () => {
     const configured = ReleaseCoordinatorPermissionPolicy.fromConfig(
       new ConfigReader({
         permission: {
-          releaseCoordinator: { privilegedGroups: ['group:default/release-managers'] },
+          releaseCoordinator: {
+            privilegedGroups: ['group:default/release-managers'],
+          },
         },
       }),
     );

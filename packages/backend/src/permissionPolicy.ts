@@ -21,7 +21,9 @@ import {
 import {
   checklistWaivePermission,
   deploymentRollbackPermission,
+  eventsPushPermission,
   freezeOverridePermission,
+  releaseUpdatePermission,
 } from '@release-coordinator/backstage-plugin-common';
 
 /**
@@ -32,15 +34,30 @@ const privilegedPermissions = [
   checklistWaivePermission,
   freezeOverridePermission,
   deploymentRollbackPermission,
+  releaseUpdatePermission,
 ];
+
+/**
+ * Machine input (pushed deployments, incidents, cost, evidence): for
+ * services, and for the privileged groups; never for ordinary users, owners
+ * included, because a pushed incident can roll a service back and a pushed
+ * status can settle a rollback.
+ */
+const machinePermissions = [eventsPushPermission];
 
 /**
  * The portal's permission policy.
  *
- * - Waiving a gate, overriding a freeze and rolling back are allowed for
- *   owners of the entity (conditional decision evaluated by the catalog) and
- *   for members of `permission.releaseCoordinator.privilegedGroups`
- *   (default: `group:default/sre`).
+ * - Waiving a gate, overriding a freeze, rolling back and changing a release
+ *   someone else created are allowed for owners of the entity (conditional
+ *   decision evaluated by the catalog) and for members of
+ *   `permission.releaseCoordinator.privilegedGroups` (default:
+ *   `group:default/sre`).
+ * - Pushing machine input (`release-coordinator.events.push`) is allowed for
+ *   the privileged groups only. Service principals never reach a policy:
+ *   Backstage's permission client decides them by the access restrictions of
+ *   their token, so an unrestricted CI token may push, and a token restricted
+ *   to other permissions may not.
  * - Reading, creating releases, attesting and approving are allowed here;
  *   the backend's domain rules decide who is an eligible approver or holds a
  *   checklist role (SPEC §4), which a policy cannot know.
@@ -71,7 +88,10 @@ export class ReleaseCoordinatorPermissionPolicy implements PermissionPolicy {
     const privileged = privilegedPermissions.find(permission =>
       isPermission(request.permission, permission),
     );
-    if (!privileged) {
+    const machine = machinePermissions.some(permission =>
+      isPermission(request.permission, permission),
+    );
+    if (!privileged && !machine) {
       return { result: AuthorizeResult.ALLOW };
     }
     const claims = user?.info.ownershipEntityRefs ?? [];
@@ -81,6 +101,9 @@ export class ReleaseCoordinatorPermissionPolicy implements PermissionPolicy {
       )
     ) {
       return { result: AuthorizeResult.ALLOW };
+    }
+    if (!privileged) {
+      return { result: AuthorizeResult.DENY };
     }
     return createCatalogConditionalDecision(
       privileged,

@@ -5,13 +5,17 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { releaseCoordinatorPermissions } from '@release-coordinator/backstage-plugin-common';
+import {
+  deploymentRollbackPermission,
+  releaseCoordinatorPermissions,
+} from '@release-coordinator/backstage-plugin-common';
 import {
   releaseCoordinatorCostProvidersExtensionPoint,
   releaseCoordinatorDeploymentProvidersExtensionPoint,
   releaseCoordinatorIncidentProvidersExtensionPoint,
   releaseCoordinatorWebhookHandlersExtensionPoint,
 } from '@release-coordinator/backstage-plugin-node';
+import { AccessControl } from './access/AccessControl';
 import { DatabaseReleaseStore } from './database/DatabaseReleaseStore';
 import { DatabaseDeploymentStore } from './deployments/DatabaseDeploymentStore';
 import { readReleaseReadinessSettings } from './releases/config';
@@ -102,6 +106,13 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         lifecycle,
       }) {
         permissionsRegistry.addPermissions(releaseCoordinatorPermissions);
+        // Every caller's way in: routes, and whatever acts for a principal.
+        const access = new AccessControl({
+          auth,
+          userInfo,
+          permissions,
+          catalog,
+        });
 
         // Read first: bad config fails the start with the key named.
         const releaseSettings = readReleaseReadinessSettings(config);
@@ -161,6 +172,12 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           rollbackStore,
           incidents: deploymentStore,
           settings: automatedRollbackSettings,
+          mayRollBack: ({ credentials, entityRef }) =>
+            access.isAllowed({
+              credentials,
+              entityRef,
+              permission: deploymentRollbackPermission,
+            }),
           logger,
         });
         deployments.addIncidentListener(automatedRollbacks.onIncidentsChanged);
@@ -243,12 +260,11 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
             config,
             logger,
             httpAuth,
-            permissions,
+            access,
             catalog,
             store,
             auth,
             deployments,
-            userInfo,
             releases,
             metrics,
             webhooks,

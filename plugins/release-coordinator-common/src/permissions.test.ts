@@ -1,13 +1,15 @@
 import { isResourcePermission } from '@backstage/plugin-permission-common';
 import {
   deploymentRollbackPermission,
+  eventsPushPermission,
   metricsReadPermission,
   releaseCoordinatorPermissions,
   releaseReadPermission,
+  releaseUpdatePermission,
 } from './permissions';
 
 describe('releaseCoordinatorPermissions', () => {
-  it('holds the eight permissions of SPEC §10 by name', () => {
+  it('holds the ten permissions of the plugin by name', () => {
     expect(releaseCoordinatorPermissions.map(p => p.name)).toEqual([
       'release-coordinator.release.read',
       'release-coordinator.release.create',
@@ -17,6 +19,8 @@ describe('releaseCoordinatorPermissions', () => {
       'release-coordinator.freeze.override',
       'release-coordinator.deployment.rollback',
       'release-coordinator.metrics.read',
+      'release-coordinator.release.update',
+      'release-coordinator.events.push',
     ]);
   });
 
@@ -35,5 +39,7 @@ describe('releaseCoordinatorPermissions', () => {
       metricsReadPermission.name,
     ]);
     expect(deploymentRollbackPermission.attributes.action).toBe('create');
+    expect(eventsPushPermission.attributes.action).toBe('create');
+    expect(releaseUpdatePermission.attributes.action).toBe('update');
   });
 });

@@ -21,7 +21,8 @@ export const releaseReadPermission = createPermission({
 });
 
 /**
- * Create a release of an entity, or change its commit, digest or plan.
+ * Create a release of an entity; its creator may also change the release's
+ * commit, digest or plan (changing anyone's release is {@link releaseUpdatePermission}).
  *
  * @public
  */
@@ -98,6 +99,33 @@ export const metricsReadPermission = createPermission({
 });
 
 /**
+ * Change the commit, digest or plan of any release of an entity, whoever
+ * created it (`PATCH /releases/:id`).
+ *
+ * @public
+ */
+export const releaseUpdatePermission = createPermission({
+  name: 'release-coordinator.release.update',
+  attributes: { action: 'update' },
+  resourceType: RELEASE_COORDINATOR_RESOURCE_TYPE,
+});
+
+/**
+ * Push machine input for an entity: deployments, incidents and cost
+ * (`POST /events/*`) and automatic checklist evidence
+ * (`POST /releases/:id/evidence`). Meant for CI and other services, not for
+ * people: a pushed incident can trigger an automated rollback, a pushed
+ * deployment status can settle a rollback.
+ *
+ * @public
+ */
+export const eventsPushPermission = createPermission({
+  name: 'release-coordinator.events.push',
+  attributes: { action: 'create' },
+  resourceType: RELEASE_COORDINATOR_RESOURCE_TYPE,
+});
+
+/**
  * Every permission of the Release Coordinator, for registration with the
  * permissions registry and for policy authors.
  *
@@ -112,4 +140,6 @@ export const releaseCoordinatorPermissions = [
   freezeOverridePermission,
   deploymentRollbackPermission,
   metricsReadPermission,
+  releaseUpdatePermission,
+  eventsPushPermission,
 ];

@@ -191,7 +191,7 @@ describe('costs router', () => {
       expect(await knex('cost_records')).toHaveLength(0);
     });
 
-    it('answers 401 without credentials and 403 for a user without release.create', async () => {
+    it('answers 401 without credentials and 403 without events.push, for users and services alike', async () => {
       const anonymous = await request(await startBackend())
         .post(`${base}/events/costs`)
         .set('Authorization', mockCredentials.none.header())
@@ -199,7 +199,7 @@ describe('costs router', () => {
       expect(anonymous.status).toBe(401);
 
       const server = await startBackend(
-        denying('release-coordinator.release.create').factory,
+        denying('release-coordinator.events.push').factory,
       );
       const forbidden = await request(server)
         .post(`${base}/events/costs`)
@@ -207,8 +207,11 @@ describe('costs router', () => {
         .send(cost());
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.error.message).toContain(payments);
-      // A service principal (CI) may push for any entity.
-      expect((await push(server, cost())).status).toBe(200);
+      // Service principals (CI) are authorized like users.
+      const service = await push(server, cost());
+      expect(service.status).toBe(403);
+      expect(await knex('cost_records')).toHaveLength(0);
+      expect((await push(await startBackend(), cost())).status).toBe(200);
     });
   });
 

@@ -1,8 +1,3 @@
-import {
-  AuthService,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
@@ -12,10 +7,11 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { HttpAccess } from '../access/HttpAccess';
 import { authorizeMetricsScope } from '../metrics/memberEntities';
 import { parseInput } from '../service/validation';
 import { toBatch } from '../deployments/DeploymentService';
-import { authorizeEvents, eventsBodyParser } from '../deployments/router';
+import { eventsAuthorizer, eventsBodyParser } from '../deployments/router';
 import { CostService } from './CostService';
 import { CostInsightsCost } from './costInsights';
 import { addDays } from './intervals';
@@ -27,9 +23,7 @@ import {
 
 /** What the cost routes need from the plugin's wiring. */
 export interface CostsRouterOptions {
-  httpAuth: HttpAuthService;
-  auth: AuthService;
-  permissions: PermissionsService;
+  access: HttpAccess;
   catalog: CatalogService;
   costs: CostService;
   /** Current time; tests pass a fixed clock. */
@@ -42,28 +36,24 @@ export interface CostsRouterOptions {
  * route. Group, System and Domain entities read the cost of what they own.
  */
 export function createCostsRouter(options: CostsRouterOptions): express.Router {
-  const { httpAuth, auth, permissions, catalog, costs } = options;
+  const { access, catalog, costs } = options;
   const now = options.now ?? (() => new Date());
   const router = Router();
 
   const scope = (req: Request) =>
     authorizeMetricsScope({
       req,
-      httpAuth,
+      access,
       catalog,
-      permissions,
       action: 'read the cost of',
     });
 
   router.post('/events/costs', eventsBodyParser, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await access.credentials(req);
     const body: EventBatchResponse = {
       items: await costs.ingestCosts(toBatch(req.body), {
         credentials,
-        authorize: entityRefs =>
-          authorizeEvents({ auth, permissions, credentials, entityRefs }),
+        authorize: eventsAuthorizer(access.control, credentials),
       }),
     };
     res.json(body);

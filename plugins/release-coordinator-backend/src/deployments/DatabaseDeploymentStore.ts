@@ -15,6 +15,7 @@ import { fromDbTimestamp, toDbTimestamp } from '../database/timestamps';
 import { decodeCursor, encodeCursor, olderThan } from './cursor';
 import {
   DeploymentReference,
+  IncidentReference,
   DeploymentStore,
   DeploymentUpsert,
   IncidentUpsert,
@@ -327,6 +328,27 @@ export class DatabaseDeploymentStore implements DeploymentStore {
           id: row.id,
           entityRef: row.entity_ref,
           environment: row.environment,
+          externalId: row.external_id,
+        });
+      }
+    }
+    return found;
+  }
+
+  async findIncidents(
+    source: string,
+    externalIds: string[],
+  ): Promise<IncidentReference[]> {
+    const found: IncidentReference[] = [];
+    for (const chunk of chunks([...new Set(externalIds)])) {
+      const rows = await this.db<IncidentRow>('incidents')
+        .select('id', 'entity_ref', 'external_id')
+        .where({ source })
+        .whereIn('external_id', chunk);
+      for (const row of rows) {
+        found.push({
+          id: row.id,
+          entityRef: row.entity_ref,
           externalId: row.external_id,
         });
       }

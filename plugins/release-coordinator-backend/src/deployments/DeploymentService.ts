@@ -49,9 +49,11 @@ export interface IngestOptions {
    */
   credentials?: BackstageCredentials;
   /**
-   * Called once the items are valid and before anything is looked up or
-   * stored, with the entity refs of the batch; throws to refuse (a pushed
-   * event's permission check). Validation runs once, in the service.
+   * Called once the items are valid and before anything is stored, with the
+   * entity refs of the batch and of the stored items it would replace (an
+   * item re-sent under another entity moves away from that one); throws to
+   * refuse (a pushed event's permission check). Validation runs once, in
+   * the service.
    */
   authorize?: (entityRefs: string[]) => Promise<void>;
 }
@@ -65,11 +67,22 @@ export type DeploymentChangeListener = (
 ) => Promise<void>;
 
 /**
- * Told which incidents each ingest (pulls, webhooks, pushed events) created
- * or changed, as reported, e.g. so that a critical one can trigger an
- * automated rollback.
+ * Who reported a change: the credentials of a pushed event's caller, or
+ * none for the plugin's own pulls and verified webhooks.
  */
-export type IncidentChangeListener = (changed: Incident[]) => Promise<void>;
+export interface ChangeOrigin {
+  credentials?: BackstageCredentials;
+}
+
+/**
+ * Told which incidents each ingest (pulls, webhooks, pushed events) created
+ * or changed, as reported, and who reported them, e.g. so that a critical
+ * one can trigger an automated rollback.
+ */
+export type IncidentChangeListener = (
+  changed: Incident[],
+  origin: ChangeOrigin,
+) => Promise<void>;
 
 /** Refuses a whole batch with a 400 naming each bad item (index and field). */
 export function rejectBatch(total: number, problems: ItemProblem[]): never {
@@ -269,7 +282,13 @@ export class DeploymentService {
     options: IngestOptions = {},
   ): Promise<EventItemResult[]> {
     const valid = this.parseDeployments([...items]);
-    await options.authorize?.(valid.map(item => item.entityRef));
+    if (options.authorize) {
+      await options.authorize(
+        await this.affectedEntityRefs(valid, (source, externalIds) =>
+          this.store.findDeployments(source, externalIds),
+        ),
+      );
+    }
     // Two independent reads (the catalog, the store): side by side.
     const [unknownEntities, badRollbackTargets] = await Promise.all([
       this.findUnknownEntities(valid, options),
@@ -310,15 +329,16 @@ export class DeploymentService {
   /** Tells each listener of the changed items, if any. */
   private async notify<T>(
     what: 'deployment' | 'incident',
-    listeners: Array<(changed: T[]) => Promise<void>>,
+    listeners: Array<(changed: T[], origin: ChangeOrigin) => Promise<void>>,
     changed: T[],
+    origin: ChangeOrigin = {},
   ): Promise<void> {
     if (changed.length === 0) {
       return;
     }
     for (const listener of listeners) {
       try {
-        await listener(changed);
+        await listener(changed, origin);
       } catch (error) {
         // The items are stored; a listener's failure is its own.
         this.logger?.warn(`A ${what} change listener failed: ${error}`);
@@ -335,7 +355,13 @@ export class DeploymentService {
     options: IngestOptions = {},
   ): Promise<EventItemResult[]> {
     const valid = this.parseIncidents([...items]);
-    await options.authorize?.(valid.map(item => item.entityRef));
+    if (options.authorize) {
+      await options.authorize(
+        await this.affectedEntityRefs(valid, (source, externalIds) =>
+          this.store.findIncidents(source, externalIds),
+        ),
+      );
+    }
     const problems = await this.findUnknownEntities(valid, options);
     if (problems.length > 0) {
       rejectBatch(valid.length, problems);
@@ -350,6 +376,7 @@ export class DeploymentService {
           ? []
           : [{ id: outcome.id, ...upserts[i] }],
       ),
+      { credentials: options.credentials },
     );
     return toResults(outcomes);
   }
@@ -420,6 +447,33 @@ export class DeploymentService {
         options.credentials ?? (await this.auth.getOwnServiceCredentials()),
       cache: this.knownEntities,
     });
+  }
+
+  /**
+   * The entities a batch changes: those it names, and those of the stored
+   * items with the same (source, externalId), which a report under another
+   * entity takes away from them.
+   */
+  private async affectedEntityRefs(
+    items: Array<{ entityRef: string; source: string; externalId: string }>,
+    findStored: (
+      source: string,
+      externalIds: string[],
+    ) => Promise<Array<{ entityRef: string }>>,
+  ): Promise<string[]> {
+    const refs = new Set(items.map(item => item.entityRef));
+    const bySource = new Map<string, string[]>();
+    for (const item of items) {
+      const externalIds = bySource.get(item.source) ?? [];
+      externalIds.push(item.externalId);
+      bySource.set(item.source, externalIds);
+    }
+    for (const [source, externalIds] of bySource) {
+      for (const stored of await findStored(source, externalIds)) {
+        refs.add(stored.entityRef);
+      }
+    }
+    return [...refs];
   }
 
   /**

@@ -65,6 +65,13 @@ export interface DeploymentReference {
   externalId: string;
 }
 
+/** An incident as found by (source, externalId). */
+export interface IncidentReference {
+  id: string;
+  entityRef: string;
+  externalId: string;
+}
+
 /**
  * Persistence of deployments, incidents and provider sync state.
  */
@@ -87,6 +94,11 @@ export interface DeploymentStore {
     source: string,
     externalIds: string[],
   ): Promise<DeploymentReference[]>;
+  /** Stored incidents of one source with these external ids. */
+  findIncidents(
+    source: string,
+    externalIds: string[],
+  ): Promise<IncidentReference[]>;
   /** Deployments of an entity, newest first, one page at a time. */
   listDeployments(
     options: ListDeploymentsOptions,

@@ -4,7 +4,10 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { BackendFeature } from '@backstage/backend-plugin-api';
+import {
+  BackendFeature,
+  PermissionsServiceRequestOptions,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -214,29 +217,34 @@ describe('deployments router', () => {
       expect(await knex('deployments')).toEqual([]);
     });
 
-    it('asks a user for release.create on every entity of the batch and answers 403 naming the denied ones', async () => {
-      const permissions = denying('release-coordinator.release.create');
+    it('asks every caller, user or service, for events.push on every entity of the batch and answers 403 naming the denied ones', async () => {
+      const permissions = denying('release-coordinator.events.push');
       const server = await startBackend(permissions.factory);
-      const response = await request(server)
-        .post(`${base}/events/deployments`)
-        .set('Authorization', mockCredentials.user.header('user:default/alice'))
-        .send([
-          deployment(),
-          deployment({
-            externalId: 'b',
-            entityRef: 'component:default/ledger',
-          }),
-          deployment({ externalId: 'c' }),
-        ]);
-      expect(response.status).toBe(403);
-      expect(response.body.error.message).toContain(
-        'component:default/payments, component:default/ledger',
-      );
+      for (const caller of [
+        mockCredentials.user.header('user:default/alice'),
+        mockCredentials.service.header(),
+      ]) {
+        const response = await request(server)
+          .post(`${base}/events/deployments`)
+          .set('Authorization', caller)
+          .send([
+            deployment(),
+            deployment({
+              externalId: 'b',
+              entityRef: 'component:default/ledger',
+            }),
+            deployment({ externalId: 'c' }),
+          ]);
+        expect(response.status).toBe(403);
+        expect(response.body.error.message).toContain(
+          'component:default/payments, component:default/ledger',
+        );
+      }
       expect(permissions.authorize).toHaveBeenCalledWith(
         [
           expect.objectContaining({
             permission: expect.objectContaining({
-              name: 'release-coordinator.release.create',
+              name: 'release-coordinator.events.push',
             }),
             resourceRef: 'component:default/payments',
           }),
@@ -245,13 +253,50 @@ describe('deployments router', () => {
         expect.anything(),
       );
       expect(await knex('deployments')).toEqual([]);
+    });
 
-      // Service principals (CI) are not subject to the user permission.
-      const ci = await request(server)
+    it('asks for events.push on the entity a re-sent deployment would move away from', async () => {
+      // Services may push for every entity, alice only for payments.
+      const alicePaymentsOnly = mockServices.permissions.mock({
+        authorize: jest.fn(
+          async (
+            requests: AuthorizePermissionRequest[],
+            options: PermissionsServiceRequestOptions,
+          ) =>
+            requests.map(
+              (r): AuthorizePermissionResponse => ({
+                result:
+                  (options.credentials.principal as { type: string }).type ===
+                    'service' ||
+                  (r as { resourceRef?: string }).resourceRef ===
+                    'component:default/payments'
+                    ? AuthorizeResult.ALLOW
+                    : AuthorizeResult.DENY,
+              }),
+            ),
+        ),
+      });
+      const server = await startBackend(alicePaymentsOnly.factory);
+      const stored = await request(server)
         .post(`${base}/events/deployments`)
         .set('Authorization', mockCredentials.service.header())
-        .send(deployment());
-      expect(ci.status).toBe(200);
+        .send(deployment({ entityRef: 'component:default/ledger' }));
+      expect(stored.status).toBe(200);
+      const before = await knex('deployments').select();
+
+      const moved = await request(server)
+        .post(`${base}/events/deployments`)
+        .set('Authorization', mockCredentials.user.header('user:default/alice'))
+        .send(
+          deployment({
+            status: 'failed',
+            finishedAt: '2026-11-20T11:00:00.000Z',
+          }),
+        );
+      expect(moved.status).toBe(403);
+      expect(moved.body.error.message).toContain('component:default/ledger');
+      expect(moved.body.error.message).not.toContain('payments');
+      expect(await knex('deployments').select()).toEqual(before);
     });
   });
 
@@ -287,7 +332,7 @@ describe('deployments router', () => {
       });
     });
 
-    it('answers 400 naming the field, 401 without credentials, 403 for a user without release.create', async () => {
+    it('answers 400 naming the field, 401 without credentials, 403 without events.push', async () => {
       const server = await startBackend();
       const bad = await request(server)
         .post(`${base}/events/incidents`)
@@ -302,12 +347,18 @@ describe('deployments router', () => {
       expect(anonymous.status).toBe(401);
 
       const denied = await startBackend(
-        denying('release-coordinator.release.create').factory,
+        denying('release-coordinator.events.push').factory,
       );
-      const forbidden = await request(denied)
-        .post(`${base}/events/incidents`)
-        .send(incident);
-      expect(forbidden.status).toBe(403);
+      for (const caller of [
+        mockCredentials.user.header('user:default/alice'),
+        mockCredentials.service.header(),
+      ]) {
+        const forbidden = await request(denied)
+          .post(`${base}/events/incidents`)
+          .set('Authorization', caller)
+          .send(incident);
+        expect(forbidden.status).toBe(403);
+      }
       expect(await knex('incidents')).toEqual([]);
     });
   });

@@ -1,24 +1,17 @@
-import {
-  AuthService,
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   Deployment,
   EnvironmentsResponse,
   EventBatchResponse,
+  eventsPushPermission,
   Incident,
   ListResponse,
-  releaseCreatePermission,
   releaseReadPermission,
 } from '@release-coordinator/backstage-plugin-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { authorizeEntityRoute } from '../service/entityAccess';
+import { AccessControl } from '../access/AccessControl';
+import { HttpAccess } from '../access/HttpAccess';
 import { parseInput } from '../service/validation';
 import { DeploymentService } from './DeploymentService';
 import {
@@ -28,10 +21,7 @@ import {
 
 /** What the deployments routes need from the plugin's wiring. */
 export interface DeploymentsRouterOptions {
-  httpAuth: HttpAuthService;
-  auth: AuthService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
+  access: HttpAccess;
   deployments: DeploymentService;
 }
 
@@ -41,36 +31,21 @@ export interface DeploymentsRouterOptions {
 export const eventsBodyParser = express.json({ limit: '10mb' });
 
 /**
- * Who may push events (`POST /events/*`): they are machine input, so service
- * principals (CI) may push for any entity; a user needs `release.create` on
- * every entity of the batch (403 naming the denied ones).
+ * Who may push events (`POST /events/*`): they are machine input, so every
+ * caller, user or service, needs `release-coordinator.events.push` on every
+ * entity of the batch (403 naming the denied ones, nothing stored).
  */
-export async function authorizeEvents(options: {
-  auth: AuthService;
-  permissions: PermissionsService;
-  credentials: BackstageCredentials;
-  entityRefs: string[];
-}): Promise<void> {
-  const { auth, permissions, credentials, entityRefs } = options;
-  if (!auth.isPrincipal(credentials, 'user')) {
-    return;
-  }
-  const distinct = [...new Set(entityRefs)];
-  const decisions = await permissions.authorize(
-    distinct.map(resourceRef => ({
-      permission: releaseCreatePermission,
-      resourceRef,
-    })),
-    { credentials },
-  );
-  const denied = distinct.filter(
-    (_ref, i) => decisions[i].result !== AuthorizeResult.ALLOW,
-  );
-  if (denied.length > 0) {
-    throw new NotAllowedError(
-      `Not allowed to push events for ${denied.join(', ')}`,
-    );
-  }
+export function eventsAuthorizer(
+  control: AccessControl,
+  credentials: BackstageCredentials,
+): (entityRefs: string[]) => Promise<void> {
+  return entityRefs =>
+    control.authorizeEntities({
+      credentials,
+      entityRefs,
+      permission: eventsPushPermission,
+      action: 'push events for',
+    });
 }
 
 /**
@@ -81,20 +56,17 @@ export async function authorizeEvents(options: {
 export function createDeploymentsRouter(
   options: DeploymentsRouterOptions,
 ): express.Router {
-  const { httpAuth, auth, permissions, catalog, deployments } = options;
+  const { access, deployments } = options;
   const router = Router();
 
   router.post('/events/deployments', eventsBodyParser, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await access.credentials(req);
     const body: EventBatchResponse = {
       items: await deployments.ingestDeployments(
         deployments.toBatch(req.body),
         {
           credentials,
-          authorize: entityRefs =>
-            authorizeEvents({ auth, permissions, credentials, entityRefs }),
+          authorize: eventsAuthorizer(access.control, credentials),
         },
       ),
     };
@@ -102,14 +74,11 @@ export function createDeploymentsRouter(
   });
 
   router.post('/events/incidents', eventsBodyParser, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await access.credentials(req);
     const body: EventBatchResponse = {
       items: await deployments.ingestIncidents(deployments.toBatch(req.body), {
         credentials,
-        authorize: entityRefs =>
-          authorizeEvents({ auth, permissions, credentials, entityRefs }),
+        authorize: eventsAuthorizer(access.control, credentials),
       }),
     };
     res.json(body);
@@ -118,15 +87,14 @@ export function createDeploymentsRouter(
   router.get(
     '/entities/:kind/:namespace/:name/deployments',
     async (req, res) => {
-      const { entityRef } = await authorizeEntityRoute({
-        req,
-        httpAuth,
-        catalog,
-        permissions,
-        permission: releaseReadPermission,
-        action: 'read the deployments of',
-      });
+      const credentials = await access.credentials(req);
       const query = parseInput(listDeploymentsQuerySchema, req.query, 'query');
+      const { entityRef } = await access.entityRoute(
+        req,
+        releaseReadPermission,
+        'read the deployments of',
+        credentials,
+      );
       const body: ListResponse<Deployment> = await deployments.listDeployments({
         entityRef,
         ...query,
@@ -136,15 +104,14 @@ export function createDeploymentsRouter(
   );
 
   router.get('/entities/:kind/:namespace/:name/incidents', async (req, res) => {
-    const { entityRef } = await authorizeEntityRoute({
-      req,
-      httpAuth,
-      catalog,
-      permissions,
-      permission: releaseReadPermission,
-      action: 'read the incidents of',
-    });
+    const credentials = await access.credentials(req);
     const query = parseInput(listIncidentsQuerySchema, req.query, 'query');
+    const { entityRef } = await access.entityRoute(
+      req,
+      releaseReadPermission,
+      'read the incidents of',
+      credentials,
+    );
     const body: ListResponse<Incident> = await deployments.listIncidents({
       entityRef,
       ...query,
@@ -155,14 +122,11 @@ export function createDeploymentsRouter(
   router.get(
     '/entities/:kind/:namespace/:name/environments',
     async (req, res) => {
-      const { entityRef } = await authorizeEntityRoute({
+      const { entityRef } = await access.entityRoute(
         req,
-        httpAuth,
-        catalog,
-        permissions,
-        permission: releaseReadPermission,
-        action: 'read the environments of',
-      });
+        releaseReadPermission,
+        'read the environments of',
+      );
       const body: EnvironmentsResponse = await deployments.getEnvironments(
         entityRef,
       );

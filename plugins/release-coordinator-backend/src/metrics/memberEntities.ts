@@ -1,8 +1,4 @@
-import {
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
@@ -10,10 +6,9 @@ import {
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { metricsReadPermission } from '@release-coordinator/backstage-plugin-common';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { Request } from 'express';
-import { AuthorizedEntity } from '../service/entityAccess';
+import { AuthorizedEntity } from '../access/AccessControl';
+import { HttpAccess } from '../access/HttpAccess';
 import { toStoredEntityRef } from '../service/entityRefs';
 import { entityPathSchema, parseInput } from '../service/validation';
 
@@ -230,60 +225,40 @@ export class MetricsScopeCache {
 
 /**
  * The shared first step of the metrics and cost routes: parse the entity
- * path, authenticate, find the entity (404), authorize
- * `release-coordinator.metrics.read` on it (403), then resolve its members.
- *
- * The catalog lookup and the permission check run side by side (the
- * permission's resource is the stored ref of the path, which is the
- * entity's own ref in stored form); a missing entity is a 404 whatever the
- * decision. With a `cache`, the scope is reused per token and entity path
- * (see {@link MetricsScopeCache}).
+ * path, authenticate, find the entity (404) and authorize
+ * `release-coordinator.metrics.read` on it (403) through the access layer,
+ * then resolve its members. With a `cache`, the scope is reused per token
+ * and entity path (see {@link MetricsScopeCache}).
  */
 export async function authorizeMetricsScope(options: {
   req: Request;
-  httpAuth: HttpAuthService;
+  access: HttpAccess;
   catalog: CatalogService;
-  permissions: PermissionsService;
   /** What is being done, for the 403 message, e.g. `read the cost of`. */
   action: string;
   cache?: MetricsScopeCache;
 }): Promise<MetricsScope> {
-  const { req, httpAuth, catalog, permissions, action, cache } = options;
+  const { req, access, catalog, action, cache } = options;
+  const credentials = await access.credentials(req);
   const entityPath = parseInput(entityPathSchema, req.params, 'path');
-  const credentials = await httpAuth.credentials(req, {
-    allow: ['user', 'service'],
-  });
-  const requestedRef = toStoredEntityRef(entityPath);
 
   const load = async (): Promise<MetricsScope> => {
-    const [entity, [decision]] = await Promise.all([
-      // The catalog applies its own read permission: an entity the caller
-      // may not see is reported as missing.
-      catalog.getEntityByRef(entityPath, { credentials }),
-      permissions.authorize(
-        [{ permission: metricsReadPermission, resourceRef: requestedRef }],
-        { credentials },
-      ),
-    ]);
-    if (!entity) {
-      throw new NotFoundError(`No entity ${requestedRef} in the catalog`);
-    }
-    const entityRef = refOf(entity);
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed to ${action} ${entityRef}`);
-    }
+    const authorized = await access.control.authorizeEntity({
+      credentials,
+      entityRef: entityPath,
+      permission: metricsReadPermission,
+      action,
+    });
     const members = await resolveMetricsMembers({
-      entity,
+      entity: authorized.entity,
       catalog,
       credentials,
     });
     return {
-      entity,
-      entityRef,
-      credentials,
+      ...authorized,
       members,
       entityRefs: members.map(member => member.entityRef),
-      rollUp: isRollUpEntity(entity),
+      rollUp: isRollUpEntity(authorized.entity),
     };
   };
 
@@ -291,5 +266,5 @@ export async function authorizeMetricsScope(options: {
   if (!cache || typeof token !== 'string' || token === '') {
     return load();
   }
-  return cache.get(`${token}\n${requestedRef}`, load);
+  return cache.get(`${token}\n${toStoredEntityRef(entityPath)}`, load);
 }

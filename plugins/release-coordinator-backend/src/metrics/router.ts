@@ -1,7 +1,3 @@
-import {
-  HttpAuthService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   METRIC_DEFINITIONS_VERSION,
@@ -12,6 +8,7 @@ import {
 import { Request } from 'express';
 import express from 'express';
 import Router from 'express-promise-router';
+import { HttpAccess } from '../access/HttpAccess';
 import { parseInput } from '../service/validation';
 import { authorizeMetricsScope, MetricsScopeCache } from './memberEntities';
 import { MetricsService } from './MetricsService';
@@ -19,8 +16,7 @@ import { metricsQuerySchema, metricsSeriesQuerySchema } from './validation';
 
 /** What the metrics routes need from the plugin's wiring. */
 export interface MetricsRouterOptions {
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  access: HttpAccess;
   catalog: CatalogService;
   metrics: MetricsService;
 }
@@ -33,7 +29,7 @@ export interface MetricsRouterOptions {
 export function createMetricsRouter(
   options: MetricsRouterOptions,
 ): express.Router {
-  const { httpAuth, permissions, catalog, metrics } = options;
+  const { access, catalog, metrics } = options;
   const router = Router();
   // A tab reads an entity's metrics, series and breakdown together.
   const scopeCache = new MetricsScopeCache();
@@ -41,9 +37,8 @@ export function createMetricsRouter(
   const scope = (req: Request) =>
     authorizeMetricsScope({
       req,
-      httpAuth,
+      access,
       catalog,
-      permissions,
       action: 'read the delivery metrics of',
       cache: scopeCache,
     });

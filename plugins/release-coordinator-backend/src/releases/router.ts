@@ -1,19 +1,9 @@
-import {
-  BackstageCredentials,
-  HttpAuthService,
-  PermissionsService,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AuthorizeResult,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   AuditTrailResponse,
   checklistAttestPermission,
   checklistWaivePermission,
+  eventsPushPermission,
   freezeOverridePermission,
   releaseApprovePermission,
   releaseCreatePermission,
@@ -21,9 +11,9 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
-import { authorizeEntityRoute } from '../service/entityAccess';
+import { EntityPermission } from '../access/AccessControl';
+import { HttpAccess } from '../access/HttpAccess';
 import { parseInput } from '../service/validation';
-import { resolveActor } from './actor';
 import { ReleaseService } from './ReleaseService';
 import {
   approvalSchema,
@@ -36,78 +26,66 @@ import {
 
 /** What the release readiness routes need from the plugin's wiring. */
 export interface ReleasesRouterOptions {
-  httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
+  access: HttpAccess;
   releases: ReleaseService;
 }
 
 /**
  * Routes of release readiness (SPEC §7): create, read and change releases,
- * their checklist, evidence, approvals and audit trail. Each route parses,
- * authenticates, authorizes with the release's entity as resource, and
- * hands over to {@link ReleaseService}.
+ * their checklist, evidence, approvals and audit trail. Each route
+ * authenticates, parses, authorizes through the access layer with the
+ * release's entity as resource, and hands over to {@link ReleaseService}.
  */
 export function createReleasesRouter(
   options: ReleasesRouterOptions,
 ): express.Router {
-  const { httpAuth, userInfo, permissions, catalog, releases } = options;
+  const { access, releases } = options;
+  const { control } = access;
   const router = Router();
   router.use(express.json());
 
-  async function authorize(
-    credentials: BackstageCredentials,
-    entityRef: string,
-    permission: ResourcePermission<'catalog-entity'>,
-    action: string,
-  ): Promise<void> {
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed to ${action} ${entityRef}`);
-    }
-  }
-
-  /** Parses the path, authenticates, and authorizes on the release's entity. */
+  /** The release of the path, once `permission` on its entity is allowed. */
   async function authorizeRelease(
     req: Request,
-    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+    permission: EntityPermission,
     action: string,
   ) {
     const path = parseInput(releasePathSchema, req.params, 'path');
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
     const release = await releases.getRelease(path.id);
-    await authorize(credentials, release.entityRef, permission, action);
-    return { path, credentials, release };
+    await control.authorizeEntity({
+      credentials,
+      entityRef: release.entityRef,
+      permission,
+      action,
+      notFound: `No release ${path.id}`,
+    });
+    return { path, release };
   }
 
   router.post('/entities/:kind/:namespace/:name/releases', async (req, res) => {
+    const credentials = await access.credentials(req);
     const request = parseInput(createReleaseSchema, req.body, 'body');
-    const { entityRef, credentials } = await authorizeEntityRoute({
+    const { entityRef } = await access.entityRoute(
       req,
-      httpAuth,
-      catalog,
-      permissions,
-      permission: releaseCreatePermission,
-      action: 'create releases of',
-    });
+      releaseCreatePermission,
+      'create releases of',
+      credentials,
+    );
     const details = await releases.createRelease({
       entityRef,
       request,
-      actor: await resolveActor(credentials, userInfo),
+      actor: await control.actorOf(credentials),
       httpRequest: req,
     });
     res.status(201).json(details);
   });
 
   router.get('/releases/:id', async (req, res) => {
+    const credentials = await access.credentials(req);
     const { path } = await authorizeRelease(
       req,
+      credentials,
       releaseReadPermission,
       'read the releases of',
     );
@@ -115,27 +93,30 @@ export function createReleasesRouter(
   });
 
   router.patch('/releases/:id', async (req, res) => {
+    const credentials = await access.credentials(req);
+    const path = parseInput(releasePathSchema, req.params, 'path');
     const request = parseInput(updateReleaseSchema, req.body, 'body');
-    const { path, credentials } = await authorizeRelease(
-      req,
-      releaseCreatePermission,
-      'change the releases of',
-    );
+    const { actor } = await control.authorizeReleaseChange({
+      credentials,
+      release: await releases.getRelease(path.id),
+    });
     res.json(
       await releases.updateRelease({
         id: path.id,
         request,
-        actor: await resolveActor(credentials, userInfo),
+        actor,
         httpRequest: req,
       }),
     );
   });
 
   router.put('/releases/:id/checklist/:itemId', async (req, res) => {
+    const credentials = await access.credentials(req);
     const request = parseInput(checklistItemUpdateSchema, req.body, 'body');
     const waive = request.status === 'waived';
-    const { path, credentials } = await authorizeRelease(
+    const { path } = await authorizeRelease(
       req,
+      credentials,
       waive ? checklistWaivePermission : checklistAttestPermission,
       waive ? 'waive checklist items of' : 'attest checklist items of',
     );
@@ -144,71 +125,80 @@ export function createReleasesRouter(
         id: path.id,
         itemId: path.itemId!,
         request,
-        actor: await resolveActor(credentials, userInfo),
+        actor: await control.actorOf(credentials),
         httpRequest: req,
       }),
     );
   });
 
   router.post('/releases/:id/evidence', async (req, res) => {
+    const credentials = await access.credentials(req);
     const request = parseInput(evidenceSchema, req.body, 'body');
-    const { path, credentials } = await authorizeRelease(
+    // Evidence is machine input, like pushed events.
+    const { path } = await authorizeRelease(
       req,
-      checklistAttestPermission,
+      credentials,
+      eventsPushPermission,
       'record checklist evidence for',
     );
     res.json(
       await releases.recordEvidence({
         id: path.id,
         request,
-        actor: await resolveActor(credentials, userInfo),
+        actor: await control.actorOf(credentials),
         httpRequest: req,
       }),
     );
   });
 
   router.post('/releases/:id/approvals', async (req, res) => {
+    const credentials = await access.credentials(req);
     const request = parseInput(approvalSchema, req.body, 'body');
-    const { path, credentials, release } = await authorizeRelease(
+    const { path, release } = await authorizeRelease(
       req,
+      credentials,
       releaseApprovePermission,
       'approve or reject releases of',
     );
     if (request.overrideFreeze) {
-      await authorize(
+      await control.authorizeEntities({
         credentials,
-        release.entityRef,
-        freezeOverridePermission,
-        'override a freeze for',
-      );
+        entityRefs: [release.entityRef],
+        permission: freezeOverridePermission,
+        action: 'override a freeze for',
+      });
     }
     const details = await releases.decide({
       id: path.id,
       request,
-      actor: await resolveActor(credentials, userInfo),
+      actor: await control.actorOf(credentials),
       httpRequest: req,
     });
     res.status(201).json(details);
   });
 
   router.post('/releases/:id/notify-team', async (req, res) => {
-    const { path, credentials } = await authorizeRelease(
+    const credentials = await access.credentials(req);
+    const { path } = await authorizeRelease(
       req,
+      credentials,
       checklistAttestPermission,
       'notify the team of',
     );
     res.json(
       await releases.notifyTeam({
         id: path.id,
-        actor: await resolveActor(credentials, userInfo),
+        actor: await control.actorOf(credentials),
         httpRequest: req,
       }),
     );
   });
 
   router.get('/releases/:id/audit', async (req, res) => {
+    const credentials = await access.credentials(req);
     const { path } = await authorizeRelease(
       req,
+      credentials,
       releaseReadPermission,
       'read the audit trail of',
     );

@@ -1,12 +1,4 @@
 import {
-  HttpAuthService,
-  PermissionsService,
-  UserInfoService,
-} from '@backstage/backend-plugin-api';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import {
   deploymentRollbackPermission,
   ListResponse,
   releaseReadPermission,
@@ -16,8 +8,7 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import express from 'express';
 import Router from 'express-promise-router';
-import { resolveActor } from '../releases/actor';
-import { authorizeEntityRoute } from '../service/entityAccess';
+import { HttpAccess } from '../access/HttpAccess';
 import { parseInput } from '../service/validation';
 import { RollbackService } from './RollbackService';
 import {
@@ -31,10 +22,7 @@ import {
 
 /** What the rollback routes need from the plugin's wiring. */
 export interface RollbacksRouterOptions {
-  httpAuth: HttpAuthService;
-  userInfo: UserInfoService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
+  access: HttpAccess;
   rollbacks: RollbackService;
 }
 
@@ -45,26 +33,25 @@ export interface RollbacksRouterOptions {
 export function createRollbacksRouter(
   options: RollbacksRouterOptions,
 ): express.Router {
-  const { httpAuth, userInfo, permissions, catalog, rollbacks } = options;
+  const { access, rollbacks } = options;
   const router = Router();
   router.use(express.json());
 
   router.post(
     '/entities/:kind/:namespace/:name/rollbacks',
     async (req, res) => {
+      const credentials = await access.credentials(req);
       const idempotencyKey = parseIdempotencyKey(
         req.header(IDEMPOTENCY_KEY_HEADER),
       );
       const request = parseInput(createRollbackSchema, req.body, 'body');
-      const { entityRef, credentials } = await authorizeEntityRoute({
+      const { entityRef } = await access.entityRoute(
         req,
-        httpAuth,
-        catalog,
-        permissions,
-        permission: deploymentRollbackPermission,
-        action: 'roll back',
-      });
-      const actor = await resolveActor(credentials, userInfo);
+        deploymentRollbackPermission,
+        'roll back',
+        credentials,
+      );
+      const actor = await access.control.actorOf(credentials);
       const rollback = await rollbacks.start({
         entityRef,
         ...request,
@@ -79,15 +66,14 @@ export function createRollbacksRouter(
   );
 
   router.get('/entities/:kind/:namespace/:name/rollbacks', async (req, res) => {
-    const { entityRef } = await authorizeEntityRoute({
-      req,
-      httpAuth,
-      catalog,
-      permissions,
-      permission: releaseReadPermission,
-      action: 'read the rollbacks of',
-    });
+    const credentials = await access.credentials(req);
     const query = parseInput(listRollbacksQuerySchema, req.query, 'query');
+    const { entityRef } = await access.entityRoute(
+      req,
+      releaseReadPermission,
+      'read the rollbacks of',
+      credentials,
+    );
     const body: ListResponse<Rollback> = await rollbacks.listRollbacks({
       entityRef,
       ...query,
@@ -98,15 +84,14 @@ export function createRollbacksRouter(
   router.get(
     '/entities/:kind/:namespace/:name/rollbacks/plan',
     async (req, res) => {
-      const { entityRef } = await authorizeEntityRoute({
-        req,
-        httpAuth,
-        catalog,
-        permissions,
-        permission: releaseReadPermission,
-        action: 'read the deployments of',
-      });
+      const credentials = await access.credentials(req);
       const query = parseInput(rollbackPlanQuerySchema, req.query, 'query');
+      const { entityRef } = await access.entityRoute(
+        req,
+        releaseReadPermission,
+        'read the deployments of',
+        credentials,
+      );
       const body: RollbackPlan = await rollbacks.getPlan(
         entityRef,
         query.environment,
@@ -117,28 +102,17 @@ export function createRollbacksRouter(
   );
 
   router.get('/rollbacks/:id', async (req, res) => {
+    const credentials = await access.credentials(req);
     const { id } = parseInput(rollbackPathSchema, req.params, 'path');
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
     const rollback = await rollbacks.getRollback(id);
-    // The catalog applies its own read permission: a rollback of an entity
-    // the caller may not see is reported as missing.
-    const entity = await catalog.getEntityByRef(rollback.entityRef, {
+    // A rollback of an entity the caller may not see is reported as missing.
+    await access.control.authorizeEntity({
       credentials,
+      entityRef: rollback.entityRef,
+      permission: releaseReadPermission,
+      action: 'read the rollbacks of',
+      notFound: `No rollback ${id}`,
     });
-    if (!entity) {
-      throw new NotFoundError(`No rollback ${id}`);
-    }
-    const [decision] = await permissions.authorize(
-      [{ permission: releaseReadPermission, resourceRef: rollback.entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Not allowed to read the rollbacks of ${rollback.entityRef}`,
-      );
-    }
     const body: RollbackResponse = { rollback };
     res.json(body);
   });

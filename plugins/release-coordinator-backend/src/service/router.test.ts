@@ -241,7 +241,7 @@ describe('router', () => {
   });
 
   describe('permissions', () => {
-    it('registers the eight Release Coordinator permissions', async () => {
+    it('registers the ten Release Coordinator permissions', async () => {
       const server = await startBackend();
       const response = await request(server).get(
         '/api/release-coordinator/.well-known/backstage/permissions/metadata',
@@ -260,6 +260,8 @@ describe('router', () => {
           'release-coordinator.freeze.override',
           'release-coordinator.deployment.rollback',
           'release-coordinator.metrics.read',
+          'release-coordinator.release.update',
+          'release-coordinator.events.push',
         ]),
       );
     });

@@ -2,9 +2,7 @@ import {
   AuthService,
   HttpAuthService,
   LoggerService,
-  PermissionsService,
   RootConfigService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -29,7 +27,8 @@ import { WebhookService } from '../webhooks/WebhookService';
 import { createWebhooksRouter } from '../webhooks/router';
 import { RollbackService } from '../rollbacks/RollbackService';
 import { createRollbacksRouter } from '../rollbacks/router';
-import { authorizeEntityRoute } from './entityAccess';
+import { AccessControl } from '../access/AccessControl';
+import { HttpAccess } from '../access/HttpAccess';
 import { listReleasesQuerySchema, parseInput } from './validation';
 
 /** What the router needs from the plugin's wiring. */
@@ -37,12 +36,12 @@ export interface RouterOptions {
   config: RootConfigService;
   logger: LoggerService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  /** Every route's authorization goes through it (src/access). */
+  access: AccessControl;
   catalog: CatalogService;
   store: ReleaseStore;
   auth: AuthService;
   deployments: DeploymentService;
-  userInfo: UserInfoService;
   releases: ReleaseService;
   metrics: MetricsService;
   costs: CostService;
@@ -54,14 +53,16 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { config, logger, httpAuth, permissions, catalog, store } = options;
+  const { config, logger, httpAuth, store } = options;
+  const access = new HttpAccess(httpAuth, options.access);
+  const routerOptions = { ...options, access };
 
   const router = Router();
   // Before express.json: webhooks read raw bodies (signatures), the events
   // routes parse their own, larger bodies.
   router.use(createWebhooksRouter(options));
-  router.use(createDeploymentsRouter(options));
-  router.use(createCostsRouter(options));
+  router.use(createDeploymentsRouter(routerOptions));
+  router.use(createCostsRouter(routerOptions));
   router.use(express.json());
 
   router.get('/health', (_req, res) => {
@@ -70,15 +71,14 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/releases', async (req, res) => {
+    const credentials = await access.credentials(req);
     const query = parseInput(listReleasesQuerySchema, req.query, 'query');
-    const { entityRef } = await authorizeEntityRoute({
+    const { entityRef } = await access.entityRoute(
       req,
-      httpAuth,
-      catalog,
-      permissions,
-      permission: releaseReadPermission,
-      action: 'read the releases of',
-    });
+      releaseReadPermission,
+      'read the releases of',
+      credentials,
+    );
 
     const items = await store.listReleases({
       entityRef,
@@ -89,11 +89,11 @@ export async function createRouter(
     res.json(body);
   });
 
-  router.use(createReleasesRouter(options));
+  router.use(createReleasesRouter(routerOptions));
 
-  router.use(createMetricsRouter(options));
+  router.use(createMetricsRouter(routerOptions));
 
-  router.use(createRollbacksRouter(options));
+  router.use(createRollbacksRouter(routerOptions));
 
   router.use(MiddlewareFactory.create({ config, logger }).error());
   return router;

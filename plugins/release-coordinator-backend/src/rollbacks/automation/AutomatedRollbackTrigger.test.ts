@@ -1,4 +1,8 @@
-import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabaseId,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
@@ -102,6 +106,9 @@ interface Instance {
   logger: ReturnType<typeof mockServices.logger.mock>;
 }
 
+/** Service subjects that may not roll back (the access layer's answer). */
+const mayNotRollBack = new Set<string>();
+
 async function createInstance(
   knex: Knex,
   provider: ScriptedRollbackProvider,
@@ -141,6 +148,10 @@ async function createInstance(
     rollbackStore,
     incidents: deploymentStore,
     settings: readAutomatedRollbackSettings(config, environments),
+    mayRollBack: async ({ credentials }) =>
+      !mayNotRollBack.has(
+        (credentials.principal as { subject?: string }).subject ?? '',
+      ),
     logger,
   });
   deployments.addIncidentListener(trigger.onIncidentsChanged);
@@ -228,6 +239,31 @@ describe.each(databases.eachSupportedId())(
     ])('%s (%s min): %s rollback(s)', async (_, minutes, calls) => {
       await report(incident(minutes));
       expect(provider.calls).toHaveLength(calls);
+    });
+
+    it('acts on a pushed incident only when its caller may roll the entity back', async () => {
+      mayNotRollBack.add('external:dashboard');
+      try {
+        await instance.deployments.ingestIncidents([incident(5)], {
+          credentials: mockCredentials.service('external:dashboard'),
+        });
+        await instance.trigger.idle();
+        expect(provider.calls).toEqual([]);
+        expect(await knex('rollbacks')).toEqual([]);
+        expect(instance.logger.info).toHaveBeenCalledWith(
+          expect.stringContaining(
+            'whoever pushed it may not roll component:default/payments back',
+          ),
+        );
+
+        await instance.deployments.ingestIncidents([incident(6)], {
+          credentials: mockCredentials.service('external:alerts'),
+        });
+        await instance.trigger.idle();
+        expect(provider.calls).toHaveLength(1);
+      } finally {
+        mayNotRollBack.clear();
+      }
     });
 
     it('ignores resolved incidents and other severities', async () => {

@@ -1,4 +1,7 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { durationToMilliseconds } from '@backstage/types';
 import {
   AUTOMATION_ACTOR,
@@ -31,6 +34,17 @@ export interface AutomatedRollbackTriggerOptions {
   /** The stored state of reported incidents. */
   incidents: Pick<DeploymentStore, 'listIncidents'>;
   settings: AutomatedRollbackSettings[];
+  /**
+   * Whether the caller who pushed an incident may roll its entity back
+   * (`release-coordinator.deployment.rollback` through the access layer):
+   * a pushed incident never does what a rollback request would be refused.
+   * Incidents from the plugin's own pulls and verified webhooks carry no
+   * caller and are the configured automation's to act on.
+   */
+  mayRollBack: (options: {
+    credentials: BackstageCredentials;
+    entityRef: string;
+  }) => Promise<boolean>;
   logger: LoggerService;
 }
 
@@ -56,6 +70,7 @@ export class AutomatedRollbackTrigger {
   readonly #rollbackStore: AutomatedRollbackTriggerOptions['rollbackStore'];
   readonly #incidents: AutomatedRollbackTriggerOptions['incidents'];
   readonly #settings: Map<string, AutomatedRollbackSettings>;
+  readonly #mayRollBack: AutomatedRollbackTriggerOptions['mayRollBack'];
   readonly #logger: LoggerService;
   readonly #running = new Set<Promise<void>>();
 
@@ -64,14 +79,21 @@ export class AutomatedRollbackTrigger {
     this.#rollbackStore = options.rollbackStore;
     this.#incidents = options.incidents;
     this.#settings = new Map(options.settings.map(s => [s.environment, s]));
+    this.#mayRollBack = options.mayRollBack;
     this.#logger = options.logger;
   }
 
   /** Register with `DeploymentService.addIncidentListener`. */
-  readonly onIncidentsChanged: IncidentChangeListener = async incidents => {
-    const candidates = incidents.filter(
+  readonly onIncidentsChanged: IncidentChangeListener = async (
+    incidents,
+    origin,
+  ) => {
+    const critical = incidents.filter(
       incident => incident.severity === 'critical' && !incident.resolvedAt,
     );
+    const candidates = origin.credentials
+      ? await this.#pushedByWhoMayRollBack(critical, origin.credentials)
+      : critical;
     if (candidates.length === 0) {
       return;
     }
@@ -80,6 +102,29 @@ export class AutomatedRollbackTrigger {
     );
     this.#running.add(work);
   };
+
+  /** The pushed incidents whose caller may roll their entity back. */
+  async #pushedByWhoMayRollBack(
+    incidents: Incident[],
+    credentials: BackstageCredentials,
+  ): Promise<Incident[]> {
+    const allowed = new Map<string, boolean>();
+    for (const entityRef of new Set(incidents.map(i => i.entityRef))) {
+      allowed.set(
+        entityRef,
+        await this.#mayRollBack({ credentials, entityRef }),
+      );
+    }
+    return incidents.filter(incident => {
+      if (allowed.get(incident.entityRef)) {
+        return true;
+      }
+      this.#logger.info(
+        `No automated rollback for critical incident ${incident.id} of ${incident.entityRef}: whoever pushed it may not roll ${incident.entityRef} back (release-coordinator.deployment.rollback)`,
+      );
+      return false;
+    });
+  }
 
   /** Resolves when every rollback started by earlier incidents has been handled. */
   async idle(): Promise<void> {
