@@ -33,6 +33,9 @@ const MANUAL_ITEMS = [
  * way. Switching user goes through the development-only example-user
  * sign-in: sign out in Settings, then sign in as someone else.
  */
+/** The static external-access token of the portal's CI (a service principal). */
+const CI_TOKEN = 'e2e-ci-evidence-token-0123456789';
+
 describe('Release approval across two people (Chromium)', () => {
   let portal: Portal;
   let browser: Browser;
@@ -42,7 +45,18 @@ describe('Release approval across two people (Chromium)', () => {
 
   beforeAll(async () => {
     fs.mkdirSync(screenshotDir, { recursive: true });
-    portal = await Portal.create();
+    // CI pushes its evidence with a static external-access token (a service
+    // principal): users, owners included, may not push machine input.
+    portal = await Portal.create({
+      extraEnv: {
+        APP_CONFIG_backend_auth_externalAccess: JSON.stringify([
+          {
+            type: 'static',
+            options: { token: CI_TOKEN, subject: 'e2e-ci' },
+          },
+        ]),
+      },
+    });
     await portal.start();
     ({ browser, close: closeBrowser } = await launchChromium());
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -129,12 +143,29 @@ describe('Release approval across two people (Chromium)', () => {
   });
 
   it('takes CI evidence through the API and manual attestations in the tab', async () => {
-    const response = await fetch(
+    // The guest owns payments-api but is not a machine: pushing evidence as
+    // a user is refused, and the refusal changes nothing.
+    const asGuest = await fetch(
       `${portal.baseUrl}/api/release-coordinator/releases/${releaseId}/evidence`,
       {
         method: 'POST',
         headers: {
           authorization: `Bearer ${await portal.guestToken()}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          items: [{ ...CI_EVIDENCE[0], source: 'ci', commitSha: COMMIT_SHA }],
+        }),
+      },
+    );
+    expect(asGuest.status).toBe(403);
+
+    const response = await fetch(
+      `${portal.baseUrl}/api/release-coordinator/releases/${releaseId}/evidence`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${CI_TOKEN}`,
           'content-type': 'application/json',
         },
         body: JSON.stringify({
