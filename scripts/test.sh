@@ -42,6 +42,7 @@ install_dependencies || die "yarn install failed"
 
 check "Type check (tsc)" yarn_run tsc --noEmit
 check "Lint (backstage-cli repo lint)" yarn_run backstage-cli repo lint
+check "API docs match openapi.yaml (scripts/api-docs.js)" node scripts/api-docs.js --check
 
 pg_start
 log "Unit and store tests (Jest; stores on SQLite and PostgreSQL)"
