@@ -1,4 +1,12 @@
 export interface Config {
+  app?: {
+    /**
+     * The providers the sign-in page offers when the example users are off:
+     * `guest` (default) and/or `github` (app-config.production.yaml).
+     * @visibility frontend
+     */
+    signInProviders?: Array<'guest' | 'github'>;
+  };
   auth?: {
     providers?: {
       /**

@@ -3,24 +3,23 @@
  *
  * Embedded defaults (app-config.yaml): SQLite files under .data/, guest
  * sign-in, example catalog. Production (app-config.production.yaml):
- * PostgreSQL from environment variables.
+ * PostgreSQL and GitHub sign-in from environment variables.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { exampleUserAuthModule } from './exampleUserAuth';
 import { releaseCoordinatorPermissionPolicyModule } from './permissionPolicy';
+import { signInProviders } from './signInSafety';
 
 const backend = createBackend();
 
 // Serves the built frontend (packages/app) from the backend.
 backend.add(import('@backstage/plugin-app-backend'));
 
-// Sign-in: the guest provider in the demo portal; use any Backstage auth
-// provider in production.
+// Sign-in: guest and the development-only example users in the demo portal
+// (app-config.yaml), GitHub in production (app-config.production.yaml). The
+// backend refuses to start outside development while guest or the example
+// users are on (src/signInSafety.ts).
 backend.add(import('@backstage/plugin-auth-backend'));
-backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
-// Development only: sign in as any example user (auth.providers.exampleUser,
-// off in app-config.production.yaml).
-backend.add(exampleUserAuthModule);
+backend.add(signInProviders);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 

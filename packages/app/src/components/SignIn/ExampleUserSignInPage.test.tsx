@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import {
   configApiRef,
   discoveryApiRef,
+  githubAuthApiRef as githubAuthApi,
   IdentityApi,
 } from '@backstage/core-plugin-api';
 import {
@@ -12,13 +13,24 @@ import {
 } from '@backstage/test-utils';
 import { ExampleUserSignInPage } from './ExampleUserSignInPage';
 
-const config = (exampleUser?: object) =>
+const config = (exampleUser?: object, signInProviders?: string[]) =>
   mockApis.config({
     data: {
-      app: { title: 'Release Coordinator' },
+      app: {
+        title: 'Release Coordinator',
+        ...(signInProviders && { signInProviders }),
+      },
+      backend: { baseUrl: 'http://backend' },
       auth: { providers: exampleUser ? { exampleUser } : {} },
     },
   });
+
+// Not called: the test only looks at what the page offers.
+const githubAuth = {
+  getBackstageIdentity: jest.fn(),
+  getProfile: jest.fn(),
+  signOut: jest.fn(),
+};
 
 const discovery = {
   getBaseUrl: async (pluginId: string) => `http://backend/api/${pluginId}`,
@@ -44,12 +56,14 @@ function session(userEntityRef: string, displayName: string) {
 async function renderPage(
   exampleUser: object | undefined,
   onSignInSuccess: (identity: IdentityApi) => void,
+  signInProviders?: string[],
 ) {
   await renderInTestApp(
     <TestApiProvider
       apis={[
-        [configApiRef, config(exampleUser)],
+        [configApiRef, config(exampleUser, signInProviders)],
         [discoveryApiRef, discovery],
+        [githubAuthApi, githubAuth],
       ]}
     >
       <ExampleUserSignInPage onSignInSuccess={onSignInSuccess} />
@@ -141,5 +155,14 @@ describe('ExampleUserSignInPage', () => {
     expect(screen.getByText('Guest')).toBeInTheDocument();
     expect(screen.queryByText(/Sign in as/)).not.toBeInTheDocument();
     expect(screen.queryByText('Example users (development only)')).toBeNull();
+  });
+
+  it('offers GitHub and no guest with the production config (app.signInProviders: [github])', async () => {
+    await renderPage({ enabled: false }, jest.fn(), ['github']);
+    expect(screen.getByText('GitHub')).toBeInTheDocument();
+    expect(
+      screen.getByText('Sign in with your GitHub account'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Guest')).toBeNull();
   });
 });

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import {
+  ConfigApi,
   configApiRef,
+  githubAuthApiRef,
   SignInPageProps,
   useApi,
 } from '@backstage/core-plugin-api';
@@ -13,6 +15,7 @@ import {
   Page,
   ProxiedSignInPage,
   SignInPage,
+  SignInProviderConfig,
 } from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -31,6 +34,31 @@ import {
   SignInChoice,
 } from './exampleUsers';
 
+/** The providers of Backstage's sign-in page, from `app.signInProviders`. */
+function signInProviders(
+  configApi: ConfigApi,
+): Array<'guest' | SignInProviderConfig> {
+  const names = configApi.getOptionalStringArray('app.signInProviders') ?? [
+    'guest',
+  ];
+  return names.map(name => {
+    if (name === 'github') {
+      return {
+        id: 'github-auth-provider',
+        title: 'GitHub',
+        message: 'Sign in with your GitHub account',
+        apiRef: githubAuthApiRef,
+      };
+    }
+    if (name === 'guest') {
+      return 'guest';
+    }
+    throw new Error(
+      `app.signInProviders: '${name}' is not a sign-in provider of this portal (guest, github)`,
+    );
+  });
+}
+
 /**
  * The portal's sign-in page. With the development-only example-user sign-in
  * on (`auth.providers.exampleUser.enabled`), it offers Guest and every
@@ -42,7 +70,7 @@ export function ExampleUserSignInPage(props: SignInPageProps) {
   const [choice, setChoice] = useState(loadSignInChoice);
 
   if (!users) {
-    return <SignInPage {...props} providers={['guest']} />;
+    return <SignInPage {...props} providers={signInProviders(configApi)} />;
   }
   if (!choice) {
     return (
