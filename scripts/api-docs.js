@@ -22,9 +22,9 @@ const cell = text =>
     .replace(/\|/g, '\\|')
     .trim();
 const permissionOf = operation => {
-  const found = `${operation.description ?? ''} ${operation.summary ?? ''}`.match(
-    /release-coordinator\.[a-z]+\.[a-z]+/g,
-  );
+  const found = `${operation.description ?? ''} ${
+    operation.summary ?? ''
+  }`.match(/release-coordinator\.[a-z]+\.[a-z]+/g);
   if (found) return [...new Set(found)].map(p => `\`${p}\``).join(', ');
   const security = operation.security ?? spec.security;
   return security?.some(s => Object.keys(s).length === 0)
@@ -42,9 +42,9 @@ for (const [route, item] of Object.entries(spec.paths)) {
     const operation = item[method];
     if (!operation) continue;
     rows.push(
-      `| \`${method.toUpperCase()} ${route}\` | ${cell(operation.summary)} | ${permissionOf(
-        operation,
-      )} | ${statusesOf(operation)} |`,
+      `| \`${method.toUpperCase()} ${route}\` | ${cell(
+        operation.summary,
+      )} | ${permissionOf(operation)} | ${statusesOf(operation)} |`,
     );
   }
 }
@@ -68,7 +68,9 @@ ${rows.join('\n')}
 `;
 
 if (process.argv.includes('--check')) {
-  const current = fs.existsSync(outFile) ? fs.readFileSync(outFile, 'utf8') : '';
+  const current = fs.existsSync(outFile)
+    ? fs.readFileSync(outFile, 'utf8')
+    : '';
   if (current !== text) {
     console.error(
       'docs/api.md is out of date with openapi.yaml: run node scripts/api-docs.js',
@@ -78,5 +80,7 @@ if (process.argv.includes('--check')) {
   console.log('docs/api.md matches openapi.yaml');
 } else {
   fs.writeFileSync(outFile, text);
-  console.log(`wrote ${path.relative(root, outFile)} (${rows.length} operations)`);
+  console.log(
+    `wrote ${path.relative(root, outFile)} (${rows.length} operations)`,
+  );
 }
