@@ -545,6 +545,57 @@ describe('releases router', () => {
     });
   });
 
+  describe('stored links', () => {
+    it.each([
+      'javascript:alert(document.cookie)',
+      'file:///etc/passwd',
+      'data:text/html,x',
+    ])(
+      'refuses %s as evidenceUrl and evidence url with 400, storing nothing',
+      async link => {
+        const server = await startBackend();
+        const { release } = await createRelease(server);
+        const attest = await request(server)
+          .put(
+            `${base}/releases/${release.id}/checklist/deployment-plan-documented`,
+          )
+          .set('Authorization', as.alice)
+          .send({ status: 'passed', evidenceUrl: link, comment: 'plan' });
+        expect(attest.status).toBe(400);
+        expect(attest.body.error.message).toContain('evidenceUrl');
+        const evidence = await request(server)
+          .post(`${base}/releases/${release.id}/evidence`)
+          .set('Authorization', as.ci)
+          .send({
+            items: [
+              {
+                itemId: 'tests-passing',
+                status: 'passed',
+                source: 'ci',
+                url: link,
+              },
+            ],
+          });
+        expect(evidence.status).toBe(400);
+        expect(evidence.body.error.message).toContain('url');
+
+        const after = await request(server)
+          .get(`${base}/releases/${release.id}`)
+          .set('Authorization', as.alice);
+        const items = after.body.checklist as Array<{
+          id: string;
+          status: string;
+          evidence?: unknown;
+        }>;
+        for (const id of ['deployment-plan-documented', 'tests-passing']) {
+          const item = items.find(candidate => candidate.id === id)!;
+          expect(item.status).toBe('pending');
+          expect(item.evidence).toBeUndefined();
+        }
+      },
+    );
+  });
+
   describe('POST /releases/:id/approvals', () => {
     it('answers 403 for a self-approval and 409 while items are open', async () => {
       const server = await startBackend();

@@ -8,12 +8,13 @@ import {
   UpdateReleaseRequest,
 } from '@release-coordinator/backstage-plugin-common';
 import { z } from 'zod';
+import { httpUrlSchema } from '../service/validation';
 
 const commitSha = z
   .string()
   .regex(/^[0-9a-fA-F]{7,64}$/, 'must be a 7-64 digit hexadecimal commit SHA');
 const artifactDigest = z.string().min(1).max(255);
-const url = z.string().url().max(2048);
+const url = httpUrlSchema;
 const text = z.string().max(4000);
 
 const planSchema = z

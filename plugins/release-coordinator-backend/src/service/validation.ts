@@ -37,3 +37,19 @@ export function parseInput<T extends z.ZodTypeAny>(
   }
   return result.data;
 }
+
+/**
+ * A link shown to users (evidence, CI runs): `http` or `https` only, so no
+ * stored link can run script (`javascript:`) or reach local files.
+ */
+export const httpUrlSchema = z
+  .string()
+  .max(2048)
+  .refine(value => {
+    try {
+      const { protocol } = new URL(value);
+      return protocol === 'https:' || protocol === 'http:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
