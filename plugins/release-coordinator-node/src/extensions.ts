@@ -181,8 +181,13 @@ export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The exact bytes received, for signature verification. */
   rawBody: Buffer;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
-  body: unknown;
+  /**
+   * The body parsed as JSON (undefined when empty), parsed when first read:
+   * read it only after verifying the sender on `rawBody` and `headers`, so
+   * unauthenticated bodies are never parsed. Reading a body that is not JSON
+   * throws `InputError` (400).
+   */
+  readonly body: unknown;
   /**
    * Finds the refs of the catalog entities whose annotation has the given
    * value, e.g. (`github.com/project-slug`, `acme/payments`).

@@ -102,8 +102,9 @@ export class WebhookService {
 
   /**
    * Handles one delivery. Throws NotFoundError for an unknown path,
-   * InputError for a malformed body, and whatever the handler throws
-   * (AuthenticationError for a bad signature) before anything is stored.
+   * whatever the handler throws (AuthenticationError for a bad signature),
+   * and InputError for a malformed body once the handler reads it — all
+   * before anything is stored.
    */
   async receive(delivery: WebhookDelivery): Promise<WebhookOutcome> {
     const { handlerPath } = delivery;
@@ -113,10 +114,17 @@ export class WebhookService {
         `No webhook handler for '${handlerPath}': install its module and configure its secret`,
       );
     }
+    // The body is parsed when the handler first reads it, which it does
+    // after verifying the signature or token on the raw bytes: an
+    // unauthenticated sender cannot make the backend parse its body.
+    let parsed: { value: unknown } | undefined;
     const request: WebhookRequest = {
       headers: delivery.headers,
       rawBody: delivery.rawBody,
-      body: parseJsonBody(delivery.rawBody),
+      get body() {
+        parsed ??= { value: parseJsonBody(delivery.rawBody) };
+        return parsed.value;
+      },
       findEntityRefsByAnnotation: (annotation, value) =>
         this.findEntityRefsByAnnotation(annotation, value),
     };

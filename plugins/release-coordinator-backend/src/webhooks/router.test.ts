@@ -201,12 +201,29 @@ describe('webhooks router', () => {
     expect(fake.seen).toHaveLength(0);
   });
 
-  it('answers 400 for a body that is not JSON, before the handler runs', async () => {
+  it('answers 400 for a body that is not JSON once the sender is verified', async () => {
     const server = await startBackend();
     const response = await post(server)('{"service": "payments-api",');
     expect(response.status).toBe(400);
     expect(response.body.error.message).toMatch(/not JSON/);
-    expect(fake.seen).toHaveLength(0);
+  });
+
+  it('checks the sender before parsing: an unverified body that is not JSON gets 401, not 400', async () => {
+    const server = await startBackend();
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const response = await post(server)(
+        `{"service": "${'x'.repeat(1_000_000)}",`,
+        'wrong',
+      );
+      expect(response.status).toBe(401);
+      // Nothing parsed the 1 MB body (the error body is serialized, not parsed).
+      expect(
+        parse.mock.calls.filter(([text]) => String(text).length > 1000),
+      ).toHaveLength(0);
+    } finally {
+      parse.mockRestore();
+    }
   });
 
   it('answers 401 from the handler and stores nothing', async () => {
