@@ -547,6 +547,8 @@ describe('releases router', () => {
 
   describe('stored links', () => {
     it.each([
+      // The attack under test: a link that runs script when clicked.
+      // eslint-disable-next-line no-script-url
       'javascript:alert(document.cookie)',
       'file:///etc/passwd',
       'data:text/html,x',

@@ -141,10 +141,45 @@ describe.each(databases.eachSupportedId())(
       expect(
         (
           await store.insertRollback(
-            rollback({ idempotencyKey: 'key-3', environment: 'staging' }),
+            rollback({
+              idempotencyKey: 'key-3',
+              environment: 'staging',
+              // A deployment belongs to one environment.
+              fromDeploymentId: '00000000-0000-4000-8000-00000000000s',
+            }),
           )
         ).inserted,
       ).toBe(true);
+      expect(
+        (
+          await store.insertRollback(
+            rollback({ idempotencyKey: 'key-4', state: 'dry-run' }),
+          )
+        ).inserted,
+      ).toBe(true);
+    });
+
+    it('allows one effective rollback away from a deployment; a failed one frees it', async () => {
+      const first = await store.insertRollback(rollback());
+      expect(first.inserted).toBe(true);
+      const firstId = first.inserted ? first.rollback.id : '';
+      // The first one ends: the lock is free, the deployment is not.
+      await store.markFailed(firstId, 'provider refused');
+      const retry = await store.insertRollback(
+        rollback({ idempotencyKey: 'key-2' }),
+      );
+      expect(retry.inserted).toBe(true);
+      const retryId = retry.inserted ? retry.rollback.id : '';
+      await knex('rollbacks')
+        .where({ id: retryId })
+        .update({ state: 'succeeded', active_lock: null });
+      // A plan computed before the retry succeeded: refused by the database.
+      expect(
+        (await store.insertRollback(rollback({ idempotencyKey: 'key-3' })))
+          .inserted,
+      ).toBe(false);
+      expect((await store.findMovedFrom(currentId))?.id).toBe(retryId);
+      // Recording what would be done (dry-run) is not moving away.
       expect(
         (
           await store.insertRollback(

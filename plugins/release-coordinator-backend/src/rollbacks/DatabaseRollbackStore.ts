@@ -47,6 +47,7 @@ type RollbackRow = {
   idempotency_key: string;
   request_fingerprint: string;
   active_lock: string | null;
+  moved_from_deployment_id: string | null;
   automated_for_deployment_id: string | null;
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
@@ -164,6 +165,11 @@ export class DatabaseRollbackStore implements RollbackStore {
       active_lock: terminal
         ? null
         : activeLockOf(rollback.entityRef, rollback.environment),
+      // One effective rollback per deployment (unique): see the migration
+      // 20261207020000_rollbacks_moved_from.js.
+      moved_from_deployment_id: terminal
+        ? null
+        : rollback.fromDeploymentId ?? null,
       automated_for_deployment_id: rollback.automatedForDeploymentId ?? null,
       created_at: timestamp,
       updated_at: timestamp,
@@ -206,6 +212,15 @@ export class DatabaseRollbackStore implements RollbackStore {
     return row && toRollback(row);
   }
 
+  async findMovedFrom(
+    deploymentId: string,
+  ): Promise<StoredRollback | undefined> {
+    const row = await this.db<RollbackRow>('rollbacks')
+      .where({ moved_from_deployment_id: deploymentId })
+      .first();
+    return row && toRollback(row);
+  }
+
   async findActive(
     entityRef: string,
     environment: string,
@@ -232,6 +247,7 @@ export class DatabaseRollbackStore implements RollbackStore {
         state: 'failed',
         error: options.error,
         active_lock: null,
+        moved_from_deployment_id: null,
         finished_at: timestamp,
         updated_at: timestamp,
       })
@@ -302,6 +318,8 @@ export class DatabaseRollbackStore implements RollbackStore {
           url,
           updated_at: timestamp,
           ...(finished && { active_lock: null, finished_at: timestamp }),
+          ...(finished &&
+            state !== 'succeeded' && { moved_from_deployment_id: null }),
         });
       if (moved === 0) {
         // Timed out meanwhile: keep its state, but link what ran.
@@ -322,6 +340,7 @@ export class DatabaseRollbackStore implements RollbackStore {
         state: 'failed',
         error,
         active_lock: null,
+        moved_from_deployment_id: null,
         finished_at: timestamp,
         updated_at: timestamp,
       });
@@ -353,6 +372,7 @@ export class DatabaseRollbackStore implements RollbackStore {
           state,
           ...(state === 'failed' && {
             error: `The rollback deployment ended ${candidate.status}`,
+            moved_from_deployment_id: null,
           }),
           active_lock: null,
           finished_at: timestamp,

@@ -473,6 +473,23 @@ export class RollbackService {
       if (active) {
         throw this.busy(active);
       }
+      // The plan is stale: another rollback already moved the environment
+      // away from the deployment this one would roll back.
+      const moved =
+        rollback.fromDeploymentId !== undefined
+          ? await this.store.findMovedFrom(rollback.fromDeploymentId)
+          : undefined;
+      if (moved) {
+        throw new ConflictError(
+          `${options.entityRef} in ${options.environment} no longer runs ${
+            rollback.fromVersion ?? rollback.fromDeploymentId
+          }: rollback ${moved.id} by ${moved.initiator} (${
+            moved.state
+          }) already moved it to version ${
+            moved.targetVersion
+          }; look at the environment again before rolling back`,
+        );
+      }
     }
     throw new ConflictError(
       `Another rollback of ${options.entityRef} in ${options.environment} is being started; try again`,

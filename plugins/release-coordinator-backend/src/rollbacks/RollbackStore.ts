@@ -62,9 +62,16 @@ export interface CriticalIncident {
  */
 export interface RollbackStore {
   /**
+   * The pending, running or succeeded rollback that moved (or is moving)
+   * the environment away from the deployment, if any.
+   */
+  findMovedFrom(deploymentId: string): Promise<StoredRollback | undefined>;
+
+  /**
    * Inserts a rollback unless it collides with a unique constraint (same
-   * idempotency key, the environment's lock, or an automated rollback of
-   * the same deployment); then nothing is written.
+   * idempotency key, the environment's lock, an automated rollback of the
+   * same deployment, or an effective rollback — pending, running or
+   * succeeded — away from the same deployment); then nothing is written.
    */
   insertRollback(
     rollback: NewRollback,

@@ -78,8 +78,12 @@ function deployment(day: number, version: string): DeploymentInput {
   };
 }
 
-/** A CI server that starts a rollback run per POST and counts them. */
-async function startCiServer() {
+/**
+ * A CI server that starts a rollback run per POST and counts them; with
+ * `status: 'succeeded'` each run is reported done at once (a fast deploy
+ * tool), so the environment's lock is free again right after each call.
+ */
+async function startCiServer(status = 'queued') {
   const calls: Array<{ key: string | undefined; body: unknown }> = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -97,7 +101,7 @@ async function startCiServer() {
       res.writeHead(201, { 'Content-Type': 'application/json' }).end(
         JSON.stringify({
           id,
-          status: 'queued',
+          status,
           html_url: `http://ci.example/runs/${id}`,
         }),
       );
@@ -138,10 +142,14 @@ class HttpRollbackProvider implements DeploymentProvider {
     if (!response.ok) {
       throw new Error(`CI answered ${response.status}`);
     }
-    const run = (await response.json()) as { id: number; html_url: string };
+    const run = (await response.json()) as {
+      id: number;
+      status: RollbackExecution['status'];
+      html_url: string;
+    };
     return {
       externalId: String(run.id),
-      status: 'queued',
+      status: run.status,
       url: run.html_url,
     };
   }
@@ -250,6 +258,132 @@ describe(`rollbacks under concurrency (${databaseId})`, () => {
     });
     expect(rollbackDeployments).toHaveLength(1);
     expect(rollbackDeployments[0].external_id).toBe('9001');
+  });
+
+  it('never rolls back from one deployment twice, even when each rollback finishes at once', async () => {
+    // Rollbacks that finish immediately free the lock right away, so a
+    // request planned before the first one finished would otherwise insert
+    // a second rollback from the same deployment.
+    await ci.close();
+    ci = await startCiServer('succeeded');
+    const instanceA = await startInstance(knexA);
+    const instanceB = await startInstance(knexB);
+    const seeded = await request(instanceA)
+      .post(`${base}/events/deployments`)
+      .set('Authorization', mockCredentials.service.header())
+      .send([
+        deployment(20, '1.0.0'),
+        deployment(21, '1.1.0'),
+        deployment(22, '1.2.0'),
+      ]);
+    expect(seeded.status).toBe(200);
+    const [current] = await knexA('deployments')
+      .where({ entity_ref: paymentsRef, external_id: 'run-22' })
+      .select('id');
+
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        request(i % 2 === 0 ? instanceA : instanceB)
+          .post(`${base}/entities/component/default/payments/rollbacks`)
+          .set('Authorization', mockCredentials.user.header())
+          .set('Idempotency-Key', `distinct-${i}`)
+          .send({ environment: 'production', reason: 'checkout errors' }),
+      ),
+    );
+    const statuses = responses.map(r => r.status);
+    expect(statuses.filter(s => s !== 202 && s !== 409)).toEqual([]);
+
+    // Whatever ran, no two effective rollbacks left the same deployment,
+    // and exactly one left the deployment that was current.
+    const effective = await knexA('rollbacks')
+      .whereIn('state', ['pending', 'running', 'succeeded'])
+      .select('from_deployment_id');
+    const froms = effective.map(row => row.from_deployment_id);
+    expect(new Set(froms).size).toBe(froms.length);
+    expect(froms.filter(id => id === current.id)).toHaveLength(1);
+    expect(ci.calls).toHaveLength(effective.length);
+    for (const conflict of responses.filter(r => r.status === 409)) {
+      expect(conflict.body.error.message).toMatch(/rollback [0-9a-f-]{36}/);
+    }
+  });
+
+  it('refuses a rollback planned before another one moved the environment away', async () => {
+    await ci.close();
+    ci = await startCiServer('succeeded');
+    const database = mockServices.database({
+      knex: knexA,
+      migrations: { skip: false },
+    });
+    const deployments = await DatabaseDeploymentStore.create({ database });
+    const releases = await DatabaseReleaseStore.create({ database });
+    const store = await DatabaseRollbackStore.create({ database });
+    // The first plan read waits until it is let go: the request planned
+    // before the other rollback ran, and inserts after it finished.
+    let release: () => void = () => {};
+    const held = new Promise<void>(resolve => {
+      release = resolve;
+    });
+    let planReads = 0;
+    const slowStore = new Proxy(store, {
+      get(target, property, receiver) {
+        const value = Reflect.get(target, property, receiver);
+        if (property !== 'listSucceededDeployments') {
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (...args: unknown[]) => {
+          const first = planReads++ === 0;
+          const result = await (value as Function).apply(target, args);
+          if (first) await held;
+          return result;
+        };
+      },
+    });
+    const service = new RollbackService({
+      store: slowStore,
+      releases,
+      catalog: catalogServiceMock({ entities: [payments] }),
+      auth: mockServices.auth(),
+      deploymentProviders: [new HttpRollbackProvider(ci.url)],
+      environments: ['production'],
+      settings: { staleAfter: { minutes: 30 } },
+      events: new RollbackEvents({
+        auditor: recordingAuditor(),
+        auditTrail: releases,
+      }),
+    });
+    await deployments.upsertDeployments(
+      [
+        deployment(20, '1.0.0'),
+        deployment(21, '1.1.0'),
+        deployment(22, '1.2.0'),
+      ].map(d => ({ ...d, commits: [] })),
+    );
+    const start = (key: string) =>
+      service.start({
+        entityRef: paymentsRef,
+        environment: 'production',
+        reason: 'checkout errors',
+        idempotencyKey: key,
+        initiator: 'user:default/alice',
+      });
+
+    const stale = start('planned-first');
+    // Let the held request reach its plan read.
+    while (planReads === 0) await new Promise(r => setTimeout(r, 5));
+    const first = await start('ran-first');
+    expect(first.state).toBe('succeeded');
+    release();
+    await expect(stale).rejects.toThrow(
+      new RegExp(`no longer runs 1.2.0: rollback ${first.id}`),
+    );
+    expect(ci.calls).toHaveLength(1);
+    expect(
+      await knexA('rollbacks').whereIn('state', [
+        'pending',
+        'running',
+        'succeeded',
+      ]),
+    ).toHaveLength(1);
   });
 
   it('lets one of an automated and a manual rollback racing from two instances run', async () => {
