@@ -13,12 +13,14 @@ import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { releaseCoordinatorPlugin } from '@release-coordinator/backstage-plugin';
 import { apis } from './apis';
+import { themes } from './themes';
 import { entityPage } from './components/catalog/EntityPage';
 import { Root } from './components/Root';
 import { ExampleUserSignInPage } from './components/SignIn';
 
 const app = createApp({
   apis,
+  themes,
   plugins: [releaseCoordinatorPlugin],
   bindRoutes({ bind }) {
     bind(orgPlugin.externalRoutes, {

@@ -58,6 +58,9 @@ export class Portal {
         cwd: path.join(repoRoot, 'packages/backend'),
         env: {
           ...process.env,
+          // As `npm start` runs it: guest and the example users are for
+          // development only (Jest itself runs with NODE_ENV=test).
+          NODE_ENV: 'development',
           APP_CONFIG_app_baseUrl: JSON.stringify(this.baseUrl),
           APP_CONFIG_backend_baseUrl: JSON.stringify(this.baseUrl),
           APP_CONFIG_backend_listen_port: String(this.port),
