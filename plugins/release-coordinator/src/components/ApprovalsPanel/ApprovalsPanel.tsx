@@ -44,7 +44,10 @@ export function ApprovalsPanel(props: ApprovalsPanelProps) {
         </Typography>
       )}
       {details.approvalsRequired > 0 && details.approvers && (
-        <ApproverList approvers={details.approvers} />
+        <ApproverList
+          approvers={details.approvers}
+          unresolvedAuthors={details.release.unresolvedCommitAuthors}
+        />
       )}
       {details.databaseAdminApprovalMissing && (
         <Alert severity="info" style={{ marginTop: 8 }}>
