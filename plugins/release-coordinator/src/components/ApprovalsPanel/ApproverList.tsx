@@ -1,6 +1,9 @@
 import Typography from '@material-ui/core/Typography';
 import { ApproverInfo } from '@release-coordinator/backstage-plugin-common';
-import { humanizeEntityRef, useEntity } from '@backstage/plugin-catalog-react';
+import {
+  humanizeEntityRef,
+  useEntity,
+} from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
 
 function groupName(ref: string): string {
@@ -14,14 +17,9 @@ function groupName(ref: string): string {
  * resolved to the entity's owner, the database-admin groups when one
  * approval must come from them, and who is excluded (separation of duties).
  */
-export function ApproverList(props: {
-  approvers: ApproverInfo;
-  /** Commit authors no catalog user carries (e-mails, `github:` logins). */
-  unresolvedAuthors?: string[];
-}) {
+export function ApproverList(props: { approvers: ApproverInfo }) {
   const { entity } = useEntity();
   const { rules, databaseAdminGroups, excluded } = props.approvers;
-  const unresolved = props.unresolvedAuthors ?? [];
   const owner =
     typeof entity.spec?.owner === 'string' ? entity.spec.owner : undefined;
   const groups = rules.map(rule =>
@@ -50,13 +48,6 @@ export function ApproverList(props: {
             humanizeEntityRef(parseEntityRef(ref), { defaultKind: 'user' }),
           )
           .join(', ')} (created the release or authored its commits).`}
-      {unresolved.length > 0 && (
-        <span aria-label="Unresolved commit authors">
-          {` Unresolved commit authors: ${unresolved.join(
-            ', ',
-          )} (no catalog user has this e-mail or login; nobody it may be can approve).`}
-        </span>
-      )}
     </Typography>
   );
 }
