@@ -425,6 +425,54 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('treats dropping config changes as a removed gate, and adding a gate as none', async () => {
+      const server = await startBackend([payments, carolEntity, daveEntity]);
+      const configPlan = { ...migrationPlan, hasConfigChanges: true };
+      const created = await create(server, [], guest, configPlan);
+      expect(created.status).toBe(201);
+      const { release } = created.body;
+      await makeReady(server, release.id);
+
+      const dropped = await request(server)
+        .patch(`${base}/releases/${release.id}`)
+        .set('Authorization', guest)
+        .send({ plan: { ...configPlan, hasConfigChanges: false } });
+      expect(dropped.status).toBe(200);
+      let { details, audit } = await snapshot(server, release.id);
+      const gateEvents = () =>
+        audit.filter(
+          (e: { action: string }) => e.action === 'release.gate-removed',
+        );
+      expect(gateEvents()).toEqual([
+        expect.objectContaining({
+          before: expect.objectContaining({
+            gates: { hasConfigChanges: true },
+          }),
+          after: expect.objectContaining({
+            gates: { hasConfigChanges: false },
+            removedItems: ['config-rollout-plan'],
+          }),
+        }),
+      ]);
+      expect(details.checklist.map((i: { id: string }) => i.id)).not.toContain(
+        'config-rollout-plan',
+      );
+
+      // Putting a gate back removes none: no new gate-removed event.
+      const added = await request(server)
+        .patch(`${base}/releases/${release.id}`)
+        .set('Authorization', guest)
+        .send({ plan: configPlan });
+      expect(added.status).toBe(200);
+      ({ details, audit } = await snapshot(server, release.id));
+      expect(gateEvents()).toHaveLength(1);
+      expect(
+        details.checklist.find(
+          (i: { id: string }) => i.id === 'config-rollout-plan',
+        ).status,
+      ).toBe('pending');
+    });
+
     it.each([
       // eslint-disable-next-line no-script-url
       ['evidenceUrl', 'javascript:alert(1)'],
