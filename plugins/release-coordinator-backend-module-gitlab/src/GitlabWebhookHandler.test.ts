@@ -138,6 +138,28 @@ describe('GitlabWebhookHandler', () => {
     ).rejects.toBeInstanceOf(AuthenticationError);
   });
 
+  it('checks the token before reading the body', async () => {
+    const read = jest.fn();
+    const request: WebhookRequest = {
+      headers: {
+        'x-gitlab-event': 'Deployment Hook',
+        'x-gitlab-token': 'guess',
+      },
+      // 10 MB that is not JSON.
+      rawBody: Buffer.alloc(10_000_000, '{'),
+      get body() {
+        read();
+        throw new InputError('parsed');
+      },
+      findEntityRefsByAnnotation: async () => [],
+    };
+    expect(() => handler.verify(request)).toThrow(AuthenticationError);
+    await expect(handler.handle(request)).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    expect(read).not.toHaveBeenCalled();
+  });
+
   it('rejects a Deployment Hook whose body is not a deployment event', async () => {
     await expect(
       handler.handle(delivery({ body: { object_kind: 'push' }, token: TOKEN })),

@@ -7,6 +7,7 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import {
   WebhookHandler,
+  WebhookRawRequest,
   WebhookRequest,
   WebhookResult,
 } from '@release-coordinator/backstage-plugin-node';
@@ -24,7 +25,10 @@ function tokensMatch(received: string, expected: string): boolean {
   return timingSafeEqual(digest(received), digest(expected));
 }
 
-function headerOf(request: WebhookRequest, name: string): string | undefined {
+function headerOf(
+  request: WebhookRawRequest,
+  name: string,
+): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -70,11 +74,17 @@ export class GitlabWebhookHandler implements WebhookHandler {
     this.#token = options.token;
   }
 
-  async handle(request: WebhookRequest): Promise<WebhookResult> {
+  /** Checks `X-Gitlab-Token` (401) before the body is parsed. */
+  verify(request: WebhookRawRequest): void {
     const received = headerOf(request, 'x-gitlab-token');
     if (!received || !tokensMatch(received, this.#token)) {
       throw new AuthenticationError('Invalid or missing X-Gitlab-Token');
     }
+  }
+
+  async handle(request: WebhookRequest): Promise<WebhookResult> {
+    // Also when called directly: nothing is read from an unverified body.
+    this.verify(request);
     const deliveryId =
       headerOf(request, 'x-gitlab-event-uuid') ??
       headerOf(request, 'idempotency-key');

@@ -90,6 +90,12 @@ export interface Release {
   createdBy: string;
   /** User entity refs of the authors of the release's commits. */
   commitAuthors: string[];
+  /**
+   * Commit authors (e-mails such as `carol@example.com`, SCM logins such as
+   * `github:carol`) that no catalog user carried when the release was
+   * created. They block approval by any user whose e-mail or login matches.
+   */
+  unresolvedCommitAuthors?: string[];
   createdAt: string;
   updatedAt: string;
 }

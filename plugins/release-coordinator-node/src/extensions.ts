@@ -172,7 +172,15 @@ export interface CostProvider extends ReleaseCoordinatorProvider {
 }
 
 /**
- * One incoming webhook delivery as the backend received it.
+ * One incoming webhook delivery before its body is parsed: what a handler
+ * verifies the sender on.
+ *
+ * @public
+ */
+export type WebhookRawRequest = Pick<WebhookRequest, 'headers' | 'rawBody'>;
+
+/**
+ * One webhook delivery as a handler sees it.
  *
  * @public
  */
@@ -250,6 +258,13 @@ export interface WebhookEvidenceInput {
 export interface WebhookHandler {
   /** Path segment under `/webhooks/`, e.g. `github`. */
   readonly path: string;
+  /**
+   * Verifies the sender (signature, token) on the raw bytes and headers,
+   * throwing `AuthenticationError` (401) when they do not check out. Called
+   * before the body is parsed and before `handle`; optional for handlers
+   * that verify at the start of `handle`.
+   */
+  verify?(request: WebhookRawRequest): void | Promise<void>;
   /** Verifies and translates one delivery. */
   handle(request: WebhookRequest): Promise<WebhookResult>;
 }

@@ -254,6 +254,29 @@ describe('GithubWebhookHandler', () => {
     await expect(handler.handle(request)).rejects.toThrow(AuthenticationError);
   });
 
+  it('verifies the signature on the raw bytes before reading the body', async () => {
+    const handler = handlerWith();
+    // 10 MB that is not JSON, signed with the wrong secret.
+    const rawBody = Buffer.alloc(10_000_000, '{');
+    const read = jest.fn();
+    const request: WebhookRequest = {
+      headers: {
+        'x-github-event': 'deployment_status',
+        'x-github-delivery': 'delivery-1',
+        'x-hub-signature-256': signGithubPayload('other', rawBody),
+      },
+      rawBody,
+      get body() {
+        read();
+        throw new InputError('parsed');
+      },
+      findEntityRefsByAnnotation: async () => [],
+    };
+    expect(() => handler.verify(request)).toThrow(AuthenticationError);
+    await expect(handler.handle(request)).rejects.toThrow(AuthenticationError);
+    expect(read).not.toHaveBeenCalled();
+  });
+
   it('answers ping and other events without data', async () => {
     const handler = handlerWith();
     expect(

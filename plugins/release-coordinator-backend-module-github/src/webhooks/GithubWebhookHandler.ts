@@ -6,6 +6,7 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import {
   WebhookHandler,
+  WebhookRawRequest,
   WebhookRequest,
   WebhookResult,
 } from '@release-coordinator/backstage-plugin-node';
@@ -46,7 +47,7 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function header(request: WebhookRequest, name: string): string | undefined {
+function header(request: WebhookRawRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -92,7 +93,8 @@ export class GithubWebhookHandler implements WebhookHandler {
     this.#logger = options.logger;
   }
 
-  async handle(request: WebhookRequest): Promise<WebhookResult> {
+  /** Checks `X-Hub-Signature-256` on the raw bytes (401), before any parsing. */
+  verify(request: WebhookRawRequest): void {
     if (
       !verifyGithubSignature({
         secret: this.#config.webhookSecret,
@@ -104,6 +106,11 @@ export class GithubWebhookHandler implements WebhookHandler {
         'Missing or invalid X-Hub-Signature-256 for the GitHub webhook',
       );
     }
+  }
+
+  async handle(request: WebhookRequest): Promise<WebhookResult> {
+    // Also when called directly: nothing is read from an unverified body.
+    this.verify(request);
     const deliveryId = header(request, 'x-github-delivery');
     const result: WebhookResult = { ...(deliveryId && { deliveryId }) };
     const event = header(request, 'x-github-event');

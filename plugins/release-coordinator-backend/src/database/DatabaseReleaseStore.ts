@@ -42,6 +42,7 @@ type ReleaseRow = {
   state: string;
   created_by: string;
   commit_authors: string;
+  unresolved_commit_authors: string;
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
 };
@@ -165,9 +166,20 @@ function toRelease(row: ReleaseRow): Release {
     state: row.state as ReleaseState,
     createdBy: row.created_by,
     commitAuthors: JSON.parse(row.commit_authors) as string[],
+    ...unresolvedOf(row),
     createdAt: fromDbTimestamp(row.created_at),
     updatedAt: fromDbTimestamp(row.updated_at),
   };
+}
+
+/** Only releases with unresolved commit authors carry the field. */
+function unresolvedOf(
+  row: ReleaseRow,
+): Pick<Release, 'unresolvedCommitAuthors'> {
+  const unresolved = JSON.parse(
+    row.unresolved_commit_authors ?? '[]',
+  ) as string[];
+  return unresolved.length > 0 ? { unresolvedCommitAuthors: unresolved } : {};
 }
 
 function toJsonColumn(value: JsonValue | undefined): string | null {
@@ -226,6 +238,9 @@ export class DatabaseReleaseStore implements ReleaseStore {
       state: release.state ?? 'draft',
       created_by: release.createdBy,
       commit_authors: JSON.stringify(release.commitAuthors ?? []),
+      unresolved_commit_authors: JSON.stringify(
+        release.unresolvedCommitAuthors ?? [],
+      ),
       created_at: timestamp,
       updated_at: timestamp,
     };

@@ -23,6 +23,8 @@ export interface NewRelease {
   state?: ReleaseState;
   createdBy: string;
   commitAuthors?: string[];
+  /** Commit author e-mails and `scm:login`s no catalog user carries. */
+  unresolvedCommitAuthors?: string[];
   /** The checklist, stored in the same transaction as the release. */
   checklist?: ChecklistItem[];
   /** An audit event of the creation, stored in the same transaction. */

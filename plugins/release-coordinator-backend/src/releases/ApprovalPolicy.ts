@@ -105,11 +105,15 @@ export class ApprovalPolicy {
   /**
    * Whether the actor may approve or reject the release. `ownerRef` is the
    * entity's owner (lower case), used for the `owner` approver rule.
+   * `unresolvedMatches` are the release's unresolved commit authors (e-mails,
+   * logins) the actor may be (see `unresolvedAuthorsMatching` in
+   * commitAuthors.ts); any of them excludes the actor.
    */
   eligibility(
     release: Release,
     actor: Actor,
     ownerRef: string | undefined,
+    unresolvedMatches: string[] = [],
   ): Eligibility {
     if (actor.type !== 'user') {
       return {
@@ -127,6 +131,16 @@ export class ApprovalPolicy {
       return {
         eligible: false,
         reason: `${actor.ref} authored commits of this release and may not approve it (separation of duties)`,
+      };
+    }
+    if (unresolvedMatches.length > 0) {
+      return {
+        eligible: false,
+        reason: `${
+          actor.ref
+        } may be the unresolved commit author ${unresolvedMatches.join(
+          ', ',
+        )} of this release and may not approve it (separation of duties); add the e-mail or login to their catalog entity`,
       };
     }
     const approverRefs = (

@@ -7,6 +7,10 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import { ReleaseTransaction } from '../database/ReleaseStore';
 import { Actor } from './ApprovalPolicy';
+import {
+  CommitAuthorResolver,
+  unresolvedAuthorsMatching,
+} from './commitAuthors';
 import { findEntityOwner } from './entityOwner';
 import { openItemIds } from './readiness';
 import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
@@ -23,6 +27,7 @@ export class ApprovalService {
     /** Looks up the owner of a release's entity for the `owner` approver rule. */
     private readonly catalog: CatalogService,
     private readonly auth: AuthService,
+    private readonly commitAuthors: CommitAuthorResolver,
   ) {}
 
   /**
@@ -44,11 +49,15 @@ export class ApprovalService {
     }
     // The catalog is asked outside the transaction so no row lock is held
     // during a network call.
-    const ownerRef = await this.ownerOf(
-      (
-        await this.readiness.getRelease(id)
-      ).entityRef,
-    );
+    const current = await this.readiness.getRelease(id);
+    const ownerRef = await this.ownerOf(current.entityRef);
+    // Unresolved commit authors are matched against the approver's e-mail
+    // and logins; they are read again in the transaction (they never change
+    // after creation, so the identity looked up here stays valid).
+    const approverIdentity =
+      actor.type === 'user' && (current.unresolvedCommitAuthors ?? []).length
+        ? await this.commitAuthors.identityOfUser(actor.ref)
+        : undefined;
     return this.readiness.audited(
       approve ? 'release-approve' : 'release-reject',
       'medium',
@@ -70,6 +79,10 @@ export class ApprovalService {
             release,
             actor,
             ownerRef,
+            unresolvedAuthorsMatching(
+              release.unresolvedCommitAuthors ?? [],
+              approverIdentity,
+            ),
           );
           if (!eligibility.eligible) {
             throw new NotAllowedError(eligibility.reason);

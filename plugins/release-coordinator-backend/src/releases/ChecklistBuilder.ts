@@ -20,6 +20,12 @@ export interface ChecklistItemDefinition {
   /** Whether a person may attest it through `PUT /releases/:id/checklist/:itemId`. */
   acceptsAttestation: boolean;
   requiredRole?: string;
+  /**
+   * Whether a person's attestation of the item is about the plan (the
+   * deployment plan, the rollback): a plan change that removes a gate
+   * invalidates it, as a new commit invalidates automatic evidence.
+   */
+  coversPlan?: boolean;
   appliesTo(plan: ReleasePlan): boolean;
 }
 
@@ -103,6 +109,7 @@ export const CHECKLIST_DEFINITIONS: readonly ChecklistItemDefinition[] = [
     stage: 'staging',
     ...manual,
     acceptsEvidence: false,
+    coversPlan: true,
     appliesTo: always,
   },
   {
@@ -111,6 +118,7 @@ export const CHECKLIST_DEFINITIONS: readonly ChecklistItemDefinition[] = [
     stage: 'staging',
     ...manual,
     acceptsEvidence: false,
+    coversPlan: true,
     appliesTo: always,
   },
   // "manual or automatic": attested by a person or reported by a provider.

@@ -12,8 +12,10 @@ import {
   AuditEvent,
   ChecklistItem,
   CreateReleaseRequest,
+  JsonValue,
   Release,
   ReleaseDetails,
+  ReleasePlan,
   ReleaseSignalAction,
   UpdateReleaseRequest,
 } from '@release-coordinator/backstage-plugin-common';
@@ -21,13 +23,14 @@ import { ReleaseStore } from '../database/ReleaseStore';
 import { toStoredEntityRef } from '../service/entityRefs';
 import { Actor } from './ApprovalPolicy';
 import { ApprovalService } from './ApprovalService';
+import { findChecklistDefinition } from './ChecklistBuilder';
 import { ChecklistService } from './ChecklistService';
+import { CommitAuthorResolver } from './commitAuthors';
 import { ReleaseReadinessSettings } from './config';
 import { findEntityOwner } from './entityOwner';
 import { ReleaseEvents } from './ReleaseEvents';
 import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
 import {
-  normalizeUserRef,
   OPEN_STATES,
   releaseSummary,
   resetItem,
@@ -64,6 +67,7 @@ export class ReleaseService {
   private readonly checklist: ChecklistService;
   private readonly approvals: ApprovalService;
   private readonly events: ReleaseEvents;
+  private readonly commitAuthors: CommitAuthorResolver;
   private readonly ownerOf: (entityRef: string) => Promise<string | undefined>;
 
   constructor(options: ReleaseServiceOptions) {
@@ -74,10 +78,15 @@ export class ReleaseService {
       options.now ?? (() => new Date()),
     );
     this.checklist = new ChecklistService(this.readiness);
+    this.commitAuthors = new CommitAuthorResolver(
+      options.catalog,
+      options.auth,
+    );
     this.approvals = new ApprovalService(
       this.readiness,
       options.catalog,
       options.auth,
+      this.commitAuthors,
     );
     this.ownerOf = entityRef =>
       findEntityOwner(options.catalog, options.auth, entityRef);
@@ -135,6 +144,9 @@ export class ReleaseService {
       );
     }
     validatePlan(request.plan);
+    const authors = await this.commitAuthors.resolve(
+      request.commitAuthors ?? [],
+    );
     return this.announced(undefined, 'create', () =>
       this.readiness.audited('release-create', 'medium', options, async () => {
         const release = await this.readiness.store.createRelease({
@@ -145,12 +157,17 @@ export class ReleaseService {
           artifactDigest: request.artifactDigest,
           plan: request.plan,
           createdBy: actor.ref,
-          commitAuthors: (request.commitAuthors ?? []).map(normalizeUserRef),
+          commitAuthors: authors.refs,
+          unresolvedCommitAuthors: authors.unresolved,
           checklist: this.readiness.checklistBuilder.build(request.plan),
           audit: {
             actor: actor.ref,
             action: 'release.created',
-            after: releaseSummary({ ...request, state: 'draft' }),
+            after: {
+              ...(releaseSummary({ ...request, state: 'draft' }) as object),
+              commitAuthors: authors.refs,
+              unresolvedCommitAuthors: authors.unresolved,
+            },
           },
         });
         return this.getDetails(release.id);
@@ -215,7 +232,8 @@ export class ReleaseService {
             return this.readiness.detailsIn(tx);
           }
           const after = await tx.updateRelease(request);
-          let items = await tx.listChecklistItems();
+          const previousItems = await tx.listChecklistItems();
+          let items = previousItems;
           if (artifactChanged) {
             items = items.map(item =>
               item.kind === 'automatic' ? resetItem(item) : item,
@@ -224,6 +242,22 @@ export class ReleaseService {
           if (planChanged) {
             items = this.readiness.checklistBuilder.rebuild(after.plan, items);
           }
+          const gatesRemoved = planChanged
+            ? removedGates(before.plan, after.plan)
+            : [];
+          let attestationsInvalidated: ChecklistItem[] = [];
+          if (gatesRemoved.length > 0) {
+            // The attestations about the plan were given for the plan with
+            // the gate; they no longer vouch for this one.
+            attestationsInvalidated = items.filter(
+              item =>
+                item.status !== 'pending' &&
+                findChecklistDefinition(item.id)?.coversPlan,
+            );
+            items = items.map(item =>
+              attestationsInvalidated.includes(item) ? resetItem(item) : item,
+            );
+          }
           await tx.replaceChecklist(items);
           await tx.appendAuditEvent({
             actor: actor.ref,
@@ -231,6 +265,30 @@ export class ReleaseService {
             before: releaseSummary(before),
             after: releaseSummary(after),
           });
+          if (gatesRemoved.length > 0) {
+            const kept = new Set(items.map(item => item.id));
+            const dropped = previousItems.filter(item => !kept.has(item.id));
+            await tx.appendAuditEvent({
+              actor: actor.ref,
+              action: 'release.gate-removed',
+              before: {
+                gates: Object.fromEntries(
+                  gatesRemoved.map(gate => [gate, true]),
+                ),
+                items: [...dropped, ...attestationsInvalidated].map(
+                  auditedItem,
+                ),
+              },
+              after: {
+                gates: Object.fromEntries(
+                  gatesRemoved.map(gate => [gate, false]),
+                ),
+                removedItems: dropped.map(item => item.id),
+                resetItems: attestationsInvalidated.map(item => item.id),
+              },
+              reason: `plan change removes ${gatesRemoved.join(', ')}`,
+            });
+          }
           const invalidated = await tx.deleteApprovals();
           if (invalidated.length > 0) {
             await tx.appendAuditEvent({
@@ -241,9 +299,7 @@ export class ReleaseService {
                 decision: approval.decision,
                 decidedAt: approval.decidedAt,
               })),
-              reason: artifactChanged
-                ? 'new commit or artifact digest'
-                : 'new plan',
+              reason: invalidationReason(artifactChanged, gatesRemoved),
             });
           }
           await tx.transitionState(['ready', 'approved'], 'draft');
@@ -363,6 +419,41 @@ export class ReleaseService {
       ),
     );
   }
+}
+
+/** Why a change invalidated the approvals, for the audit trail. */
+function invalidationReason(
+  artifactChanged: boolean,
+  gatesRemoved: string[],
+): string {
+  if (artifactChanged) {
+    return 'new commit or artifact digest';
+  }
+  return gatesRemoved.length > 0
+    ? `new plan without ${gatesRemoved.join(', ')}`
+    : 'new plan';
+}
+
+/** The plan's gates that were on before and are off after. */
+function removedGates(
+  before: ReleasePlan,
+  after: ReleasePlan,
+): Array<'hasDatabaseMigrations' | 'hasConfigChanges'> {
+  return (['hasDatabaseMigrations', 'hasConfigChanges'] as const).filter(
+    gate => before[gate] && !after[gate],
+  );
+}
+
+/** What the audit trail keeps of an item whose status a change discarded. */
+function auditedItem(item: ChecklistItem): JsonValue {
+  return {
+    itemId: item.id,
+    status: item.status,
+    recordedBy: item.evidence?.recordedBy ?? null,
+    recordedAt: item.evidence?.recordedAt ?? null,
+    url: item.evidence?.url ?? null,
+    waiverReason: item.waiverReason ?? null,
+  };
 }
 
 function assertNotifiable(release: Release): void {

@@ -1,4 +1,3 @@
-import { parseEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
   Approval,
@@ -9,7 +8,6 @@ import {
   ReleaseState,
 } from '@release-coordinator/backstage-plugin-common';
 import { StoredApproval } from '../database/ReleaseStore';
-import { toStoredEntityRef } from '../service/entityRefs';
 
 /** States in which the checklist of a release may still change. */
 export const OPEN_STATES: ReleaseState[] = ['draft', 'ready'];
@@ -52,16 +50,6 @@ export function resetItem(item: ChecklistItem): ChecklistItem {
 export function withoutWaiver(item: ChecklistItem): ChecklistItem {
   const { waiverReason: _waiver, ...rest } = item;
   return rest;
-}
-
-export function normalizeUserRef(ref: string): string {
-  try {
-    return toStoredEntityRef(
-      parseEntityRef(ref, { defaultKind: 'user', defaultNamespace: 'default' }),
-    );
-  } catch {
-    throw new InputError(`commitAuthors: '${ref}' is not a user entity ref`);
-  }
 }
 
 /** What the audit trail records of a release's state. */

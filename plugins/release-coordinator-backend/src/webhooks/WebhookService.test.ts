@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { AuthenticationError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   EventItemResult,
@@ -118,6 +119,84 @@ describe('WebhookService', () => {
     );
     await expect(receive()).rejects.toThrow('no release');
     expect(store.claimed.size).toBe(0);
+  });
+
+  it("calls the handler's verify before parsing the body or calling handle", async () => {
+    const order: string[] = [];
+    const parse = jest.spyOn(JSON, 'parse');
+    const service = new WebhookService({
+      handlers: [
+        {
+          path: 'strict',
+          verify: request => {
+            order.push(`verify ${request.rawBody.length}`);
+            throw new AuthenticationError('bad signature');
+          },
+          handle: async () => {
+            order.push('handle');
+            return {};
+          },
+        },
+      ],
+      store: new MemoryDeliveryStore(),
+      sink: {
+        ingestDeployments: async () => [],
+        ingestIncidents: async () => [],
+      },
+      catalog: catalogServiceMock(),
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+    });
+    try {
+      await expect(
+        service.receive({
+          handlerPath: 'strict',
+          headers: {},
+          rawBody: Buffer.from('{"a":1}'),
+        }),
+      ).rejects.toThrow(AuthenticationError);
+      expect(parse).not.toHaveBeenCalledWith('{"a":1}');
+    } finally {
+      parse.mockRestore();
+    }
+    expect(order).toEqual(['verify 7']);
+  });
+
+  it('parses the body once, when the handler first reads it', async () => {
+    const bodies: unknown[] = [];
+    const parse = jest.spyOn(JSON, 'parse');
+    const service = new WebhookService({
+      handlers: [
+        {
+          path: 'reader',
+          handle: async request => {
+            bodies.push(request.body, request.body);
+            return {};
+          },
+        },
+      ],
+      store: new MemoryDeliveryStore(),
+      sink: {
+        ingestDeployments: async () => [],
+        ingestIncidents: async () => [],
+      },
+      catalog: catalogServiceMock(),
+      auth: mockServices.auth(),
+      logger: mockServices.logger.mock(),
+    });
+    try {
+      await service.receive({
+        handlerPath: 'reader',
+        headers: {},
+        rawBody: Buffer.from('{"a":1}'),
+      });
+      expect(
+        parse.mock.calls.filter(([text]) => text === '{"a":1}'),
+      ).toHaveLength(1);
+    } finally {
+      parse.mockRestore();
+    }
+    expect(bodies).toEqual([{ a: 1 }, { a: 1 }]);
   });
 
   it('finds entity refs by annotation in stored (lower-case) form', async () => {

@@ -114,6 +114,12 @@ export class WebhookService {
         `No webhook handler for '${handlerPath}': install its module and configure its secret`,
       );
     }
+    // Handlers that declare verify() are checked on the raw bytes and
+    // headers before anything else runs.
+    await handler.verify?.({
+      headers: delivery.headers,
+      rawBody: delivery.rawBody,
+    });
     // The body is parsed when the handler first reads it, which it does
     // after verifying the signature or token on the raw bytes: an
     // unauthenticated sender cannot make the backend parse its body.

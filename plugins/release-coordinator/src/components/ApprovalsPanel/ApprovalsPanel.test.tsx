@@ -94,6 +94,25 @@ describe('ApprovalsPanel', () => {
     );
   });
 
+  it('lists unresolved commit authors as such', async () => {
+    await renderPanel(
+      {},
+      {
+        details: makeDetails({
+          release: makeRelease({
+            commitAuthors: ['user:default/bob'],
+            unresolvedCommitAuthors: ['carol@example.com', 'github:carol-gh'],
+          }),
+        }),
+      },
+    );
+    expect(
+      screen.getByLabelText('Unresolved commit authors'),
+    ).toHaveTextContent(
+      'Unresolved commit authors: carol@example.com, github:carol-gh (no catalog user has this e-mail or login; nobody it may be can approve).',
+    );
+  });
+
   it('approves with the optional comment and refreshes', async () => {
     const submitApproval = jest.fn(async () => {});
     const onChanged = await renderPanel({ submitApproval });

@@ -23,6 +23,8 @@ export function ApprovalsPanel(props: ApprovalsPanelProps) {
   const { details } = props;
   const { environment } = details.release;
   const given = details.approvalsRequired - details.approvalsRemaining;
+  // Authors no catalog user carries: they block whoever they may be.
+  const unresolvedAuthors = details.release.unresolvedCommitAuthors ?? [];
 
   return (
     <Box>
@@ -45,6 +47,16 @@ export function ApprovalsPanel(props: ApprovalsPanelProps) {
       )}
       {details.approvalsRequired > 0 && details.approvers && (
         <ApproverList approvers={details.approvers} />
+      )}
+      {unresolvedAuthors.length > 0 && (
+        <Alert
+          severity="warning"
+          style={{ marginTop: 8 }}
+          aria-label="Unresolved commit authors"
+        >
+          Unresolved commit authors: {unresolvedAuthors.join(', ')} (no catalog
+          user has this e-mail or login; nobody it may be can approve).
+        </Alert>
       )}
       {details.databaseAdminApprovalMissing && (
         <Alert severity="info" style={{ marginTop: 8 }}>
