@@ -253,7 +253,7 @@ export type EvidenceReport =
       /** Kinds the mapping requires that no report has delivered yet. */
       missingKinds?: string[];
       /** Names of the suites with failures or errors (at most 20). */
-      failingSuites: Array<{ name: string } & TestTotals>;
+      failingSuites: Array<{ name: string; kind?: string } & TestTotals>;
     }
   | {
       type: 'coverage';

@@ -22,6 +22,8 @@ import { toStoredEntityRef } from '../service/entityRefs';
 import { Actor } from './ApprovalPolicy';
 import { ApprovalService } from './ApprovalService';
 import { ChecklistService } from './ChecklistService';
+import { ReportSettings } from '../reports/config';
+import { recordReport, RecordReportOptions } from '../reports/recordReport';
 import { ReleaseReadinessSettings } from './config';
 import { findEntityOwner } from './entityOwner';
 import { ReleaseEvents } from './ReleaseEvents';
@@ -260,6 +262,16 @@ export class ReleaseService {
   ): Promise<ReleaseDetails> {
     return this.announced(options.id, 'evidence', () =>
       this.checklist.recordEvidence(options),
+    );
+  }
+
+  /** Evidence from an uploaded report; see src/reports/recordReport.ts. */
+  recordReport(
+    settings: ReportSettings,
+    options: RecordReportOptions,
+  ): Promise<ReleaseDetails> {
+    return this.announced(options.id, 'evidence', () =>
+      recordReport(this.readiness, settings, options),
     );
   }
 

@@ -116,24 +116,29 @@ export function totalsByKind(
   report: JUnitReport,
   kinds: Record<string, string[]>,
 ): Record<string, TestTotals> {
-  const matchers = Object.entries(kinds).map(([kind, patterns]) => ({
-    kind,
-    regexps: patterns.map(globToRegExp),
-  }));
   const byKind: Record<string, TestTotals[]> = {};
   for (const suite of report.suites) {
-    const match = matchers.find(m =>
-      m.regexps.some(
-        r => r.test(suite.name) || (report.name && r.test(report.name)),
-      ),
-    );
-    if (match) {
-      (byKind[match.kind] ??= []).push(suite);
+    const kind = kindOf(suite.name, report.name, kinds);
+    if (kind) {
+      (byKind[kind] ??= []).push(suite);
     }
   }
   return Object.fromEntries(
     Object.entries(byKind).map(([kind, totals]) => [kind, sum(totals)]),
   );
+}
+
+/** The kind of one suite by the mapping of {@link totalsByKind}. */
+export function kindOf(
+  suiteName: string,
+  reportName: string | undefined,
+  kinds: Record<string, string[]>,
+): string | undefined {
+  return Object.entries(kinds).find(([, patterns]) =>
+    patterns
+      .map(globToRegExp)
+      .some(r => r.test(suiteName) || (reportName && r.test(reportName))),
+  )?.[0];
 }
 
 function globToRegExp(glob: string): RegExp {
