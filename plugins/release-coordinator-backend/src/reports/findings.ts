@@ -17,6 +17,8 @@ export interface FindingsReport {
   digests?: string[];
   /** Name of the scanned image, when the report gives one. */
   image?: string;
+  /** Commits the report says it scanned (SARIF `versionControlProvenance`). */
+  commits?: string[];
 }
 
 /** Rank of a severity: 0 for critical … 4 for none. */
@@ -31,7 +33,7 @@ function emptyCounts(): Record<FindingSeverity, number> {
 function summarize(
   tool: string,
   findings: ReportFinding[],
-  extra: Pick<FindingsReport, 'digests' | 'image'> = {},
+  extra: Pick<FindingsReport, 'digests' | 'image' | 'commits'> = {},
 ): FindingsReport {
   const counts = emptyCounts();
   for (const f of findings) {
@@ -125,7 +127,15 @@ export function parseSarif(body: string): FindingsReport {
   }
   const findings: ReportFinding[] = [];
   const tools = new Set<string>();
+  const commits = new Set<string>();
   doc.runs.forEach((run: any, r: number) => {
+    for (const vcs of Array.isArray(run?.versionControlProvenance)
+      ? run.versionControlProvenance
+      : []) {
+      if (typeof vcs?.revisionId === 'string' && vcs.revisionId) {
+        commits.add(vcs.revisionId.toLowerCase());
+      }
+    }
     const driver = run?.tool?.driver;
     if (!driver || typeof driver.name !== 'string') {
       throw new InputError(
@@ -198,7 +208,9 @@ export function parseSarif(body: string): FindingsReport {
       });
     });
   });
-  return summarize([...tools].join(', ') || 'unknown', findings);
+  return summarize([...tools].join(', ') || 'unknown', findings, {
+    ...(commits.size > 0 && { commits: [...commits] }),
+  });
 }
 
 function digestsOf(values: unknown[]): string[] {

@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   ChecklistItem,
   ReleaseDetails,
@@ -14,6 +14,22 @@ import {
 import { ReportSettings } from './config';
 import { assertSameImage, decide, itemForReport } from './evaluate';
 import { ParsedReport } from './parseReport';
+
+/**
+ * A commit named inside a report (full SHA) against the release's (full or
+ * abbreviated): the same when one is a prefix of the other.
+ */
+function assertSameCommit(reported: string, releaseCommit: string | undefined) {
+  const a = reported.toLowerCase();
+  const b = releaseCommit?.toLowerCase();
+  if (!b || !(a.startsWith(b) || b.startsWith(a))) {
+    throw new ConflictError(
+      `The report is for commit ${reported}, but the release is at commit ${
+        releaseCommit ?? '(none)'
+      }`,
+    );
+  }
+}
 
 /** A parsed report for one release (`POST /releases/:id/reports`). */
 export interface RecordReportOptions {
@@ -56,6 +72,11 @@ export function recordReport(
         );
       }
       assertSameArtifact('commit', options.commitSha, release.commitSha);
+      if (parsed.type === 'findings') {
+        for (const commit of parsed.findings.commits ?? []) {
+          assertSameCommit(commit, release.commitSha);
+        }
+      }
       let artifactDigest: string | undefined;
       if (itemId === 'image-scanned' && parsed.type === 'findings') {
         artifactDigest = assertSameImage(

@@ -12,6 +12,7 @@ import {
 import { ReleaseDetails } from '@release-coordinator/backstage-plugin-common';
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { gzipSync } from 'zlib';
 import request from 'supertest';
 import { createTestDatabases } from '../database/__testUtils__/testDatabases';
 import { releaseCoordinatorPlugin } from '../plugin';
@@ -215,6 +216,44 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('keeps both kinds when two test reports arrive at once', async () => {
+      const backend = await startBackend({
+        reports: {
+          testKinds: { unit: ['com.example.*'], e2e: ['e2e/*'] },
+        },
+      });
+      const e2eReport =
+        '<testsuites><testsuite name="e2e/portal.test.ts"><testcase name="shows the tab"/></testsuite></testsuites>';
+      const [unit, e2e] = await Promise.all([
+        push(backend, fixture('surefire-junit.xml')),
+        push(backend, e2eReport),
+      ]);
+      expect([unit.status, e2e.status]).toEqual([200, 200]);
+      const details = await request(backend.server)
+        .get(`${base}/releases/${backend.id}`)
+        .set('Authorization', ci);
+      expect(item(details.body, 'tests-passing')).toMatchObject({
+        status: 'passed',
+        evidence: {
+          report: {
+            kinds: { unit: { tests: 4 }, e2e: { tests: 1 } },
+          },
+        },
+      });
+    });
+
+    it('reads a gzip-compressed report', async () => {
+      const backend = await startBackend();
+      const res = await request(backend.server)
+        .post(`${base}/releases/${backend.id}/reports`)
+        .set('Authorization', ci)
+        .set('Content-Type', 'application/octet-stream')
+        .set('Content-Encoding', 'gzip')
+        .send(gzipSync(fixture('jest-lcov.info')));
+      expect(res.status).toBe(200);
+      expect(item(res.body, 'code-coverage').evidence?.value).toBe('80');
+    });
+
     it('fails security-scan on a high CodeQL finding and shows it; gitleaks goes to secrets', async () => {
       const backend = await startBackend();
       const codeql = await push(backend, fixture('codeql.sarif'));
@@ -313,6 +352,38 @@ describe.each(databases.eachSupportedId())(
 
     it('answers 409 for a report of another commit', async () => {
       const backend = await startBackend();
+      const sarif = (revisionId: string) =>
+        JSON.stringify({
+          version: '2.1.0',
+          runs: [
+            {
+              tool: { driver: { name: 'Semgrep OSS' } },
+              versionControlProvenance: [
+                {
+                  repositoryUri: 'https://github.com/example/payments',
+                  revisionId,
+                },
+              ],
+              results: [],
+            },
+          ],
+        });
+      const otherSarif = await push(backend, sarif('ffff0000'.repeat(5)));
+      expect(otherSarif.status).toBe(409);
+      expect(otherSarif.body.error.message).toBe(
+        `The report is for commit ${'ffff0000'.repeat(
+          5,
+        )}, but the release is at commit ${COMMIT}`,
+      );
+      const sameSarif = await push(
+        backend,
+        sarif(`${COMMIT}0123456789abcdef0123456789ab`),
+      );
+      expect(sameSarif.status).toBe(200);
+      expect(item(sameSarif.body, 'security-scan')).toMatchObject({
+        status: 'passed',
+        evidence: { value: 'no findings' },
+      });
       const res = await push(backend, fixture('jest-lcov.info'), {
         commitSha: 'ffff0000',
       });
