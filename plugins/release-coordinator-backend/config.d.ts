@@ -75,6 +75,36 @@ export interface Config {
       };
     };
 
+    /** Uploaded reports, `POST /releases/:id/reports` (docs/evidence.md). */
+    reports?: {
+      /** Largest report accepted, in bytes (413 above). Default 20971520 (20 MB). */
+      maxBytes?: number;
+      /**
+       * Test kinds tests-passing needs, each with globs (`*`) of JUnit suite
+       * or report names, e.g. `unit: ['src/*']`, `e2e: ['e2e/*']`. When set,
+       * the item passes only when every kind has a green report.
+       */
+      testKinds?: {
+        [kind: string]: string[];
+      };
+      /**
+       * SARIF tool names whose reports go to secrets-not-exposed (others to
+       * security-scan). Default gitleaks, trufflehog, detect-secrets,
+       * ggshield, GitHub secret scanning.
+       */
+      secretScanners?: string[];
+      /**
+       * Lowest severity (critical, high, medium, low, none) that fails the
+       * item. Defaults: security-scan high, secrets-not-exposed low,
+       * image-scanned high.
+       */
+      failAt?: {
+        'security-scan'?: string;
+        'secrets-not-exposed'?: string;
+        'image-scanned'?: string;
+      };
+    };
+
     /**
      * Periods in which approval and deployment to the named environments are
      * blocked: one-off (`start` and `end`) or recurring (`recurring`).

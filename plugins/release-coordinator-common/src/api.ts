@@ -96,7 +96,8 @@ export interface EvidenceRequest {
   items: Array<{
     itemId: string;
     status: Extract<ChecklistItemStatus, 'passed' | 'failed'>;
-    value?: string;
+    /** Text, or a number (coverage `79`), stored as its text. */
+    value?: string | number;
     url?: string;
     source: string;
     /** The commit the evidence was produced for; must match the release's. */

@@ -189,12 +189,98 @@ export type ChecklistItemStatus = (typeof CHECKLIST_ITEM_STATUSES)[number];
 export interface ChecklistEvidence {
   url?: string;
   value?: string;
+  /** What an uploaded report said (`POST /releases/:id/reports`). */
+  report?: EvidenceReport;
   /** Where the evidence came from, e.g. `github` or `user`. */
   source?: string;
   /** User entity ref (manual items) or provider id (automatic items). */
   recordedBy?: string;
   recordedAt?: string;
 }
+
+/**
+ * Severities of findings, highest first.
+ *
+ * @public
+ */
+export const FINDING_SEVERITIES = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'none',
+] as const;
+
+/**
+ * Severity of a finding of a scanner.
+ *
+ * @public
+ */
+export type FindingSeverity = (typeof FINDING_SEVERITIES)[number];
+
+/**
+ * One finding of a scanner kept as evidence.
+ *
+ * @public
+ */
+export interface ReportFinding {
+  /** Rule or vulnerability id, e.g. `js/sql-injection` or `CVE-2024-1234`. */
+  ruleId: string;
+  severity: FindingSeverity;
+  /** `file:line`, or `package@version` for an image scan. */
+  location?: string;
+  message: string;
+}
+
+/**
+ * Test totals of one suite or of a whole JUnit report.
+ *
+ * @public
+ */
+export interface TestTotals {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+/**
+ * The summary of a report kept on the checklist item (docs/evidence.md).
+ *
+ * @public
+ */
+export type EvidenceReport =
+  | {
+      type: 'tests';
+      format: string;
+      totals: TestTotals;
+      /** Totals per kind (unit, integration, e2e) configured in the mapping. */
+      kinds?: Record<string, TestTotals>;
+      /** Kinds the mapping requires that no report has delivered yet. */
+      missingKinds?: string[];
+      /** Names of the suites with failures or errors (at most 20). */
+      failingSuites: Array<{ name: string; kind?: string } & TestTotals>;
+    }
+  | {
+      type: 'coverage';
+      format: string;
+      linePct: number;
+      branchPct?: number;
+      threshold: number;
+    }
+  | {
+      type: 'findings';
+      format: string;
+      tool: string;
+      /** Findings counted by severity. */
+      counts: Record<FindingSeverity, number>;
+      /** Findings at or above this severity fail the item. */
+      failAt: FindingSeverity;
+      /** The most severe findings (at most 10). */
+      top: ReportFinding[];
+      /** Image digest the scan was for (image scans). */
+      artifactDigest?: string;
+    };
 
 /**
  * One gate on a release.

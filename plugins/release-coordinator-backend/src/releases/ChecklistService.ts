@@ -58,16 +58,18 @@ export class ChecklistService {
             evidence.artifactDigest,
             release.artifactDigest,
           );
+          const value =
+            evidence.value === undefined ? undefined : String(evidence.value);
           const status =
             item.id === 'code-coverage'
-              ? this.coverageStatus(evidence.value, `${field}.value`)
+              ? this.coverageStatus(value, `${field}.value`)
               : evidence.status;
           const updated: ChecklistItem = {
             ...withoutWaiver(item),
             status,
             evidence: {
               ...(evidence.url && { url: evidence.url }),
-              ...(evidence.value !== undefined && { value: evidence.value }),
+              ...(value !== undefined && { value }),
               source: evidence.source,
               recordedBy: actor.ref,
               recordedAt: this.readiness.now().toISOString(),
@@ -82,7 +84,7 @@ export class ChecklistService {
               itemId: item.id,
               status,
               source: evidence.source,
-              ...(evidence.value !== undefined && { value: evidence.value }),
+              ...(value !== undefined && { value }),
             },
           });
         }

@@ -26,6 +26,8 @@ import { ApprovalService } from './ApprovalService';
 import { findChecklistDefinition } from './ChecklistBuilder';
 import { ChecklistService } from './ChecklistService';
 import { CommitAuthorResolver } from './commitAuthors';
+import { ReportSettings } from '../reports/config';
+import { recordReport, RecordReportOptions } from '../reports/recordReport';
 import { ReleaseReadinessSettings } from './config';
 import { findEntityOwner } from './entityOwner';
 import { ReleaseEvents } from './ReleaseEvents';
@@ -316,6 +318,16 @@ export class ReleaseService {
   ): Promise<ReleaseDetails> {
     return this.announced(options.id, 'evidence', () =>
       this.checklist.recordEvidence(options),
+    );
+  }
+
+  /** Evidence from an uploaded report; see src/reports/recordReport.ts. */
+  recordReport(
+    settings: ReportSettings,
+    options: RecordReportOptions,
+  ): Promise<ReleaseDetails> {
+    return this.announced(options.id, 'evidence', () =>
+      recordReport(this.readiness, settings, options),
     );
   }
 

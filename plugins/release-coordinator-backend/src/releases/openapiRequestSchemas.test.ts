@@ -197,6 +197,26 @@ function differences(
       ? []
       : [`${at}: boolean validated, ${schema.type} documented`];
   }
+  if (type instanceof z.ZodNumber) {
+    return schema.type === 'number'
+      ? []
+      : [`${at}: number validated, ${schema.type} documented`];
+  }
+  if (type instanceof z.ZodUnion) {
+    const options = type.options as z.ZodTypeAny[];
+    const alternatives = schema.oneOf;
+    if (
+      !Array.isArray(alternatives) ||
+      alternatives.length !== options.length
+    ) {
+      return [
+        `${at}: union of ${options.length} validated, no such oneOf documented`,
+      ];
+    }
+    return options.flatMap((option, i) =>
+      differences(option, alternatives[i] as Node, `${at}|${i}`),
+    );
+  }
   return [`${at}: no comparison for ${type.constructor.name}`];
 }
 

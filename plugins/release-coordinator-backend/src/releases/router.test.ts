@@ -543,6 +543,46 @@ describe('releases router', () => {
       expect(bad.status).toBe(400);
       expect(bad.body.error.message).toContain('items');
     });
+
+    it('takes a coverage number where a number is meant, and still text', async () => {
+      const server = await startBackend();
+      const { release } = await createRelease(server);
+      const coverage = (value: unknown) =>
+        request(server)
+          .post(`${base}/releases/${release.id}/evidence`)
+          .set('Authorization', as.ci)
+          .send({
+            items: [
+              {
+                itemId: 'code-coverage',
+                status: 'passed',
+                source: 'ci',
+                value,
+              },
+            ],
+          });
+      const item = (body: ReleaseDetails) =>
+        body.checklist.find(i => i.id === 'code-coverage');
+      const low = await coverage(79);
+      expect(low.status).toBe(200);
+      expect(item(low.body)).toMatchObject({
+        status: 'failed',
+        evidence: { value: '79' },
+      });
+      const high = await coverage(84.5);
+      expect(item(high.body)).toMatchObject({
+        status: 'passed',
+        evidence: { value: '84.5' },
+      });
+      const text = await coverage('81%');
+      expect(item(text.body)).toMatchObject({
+        status: 'passed',
+        evidence: { value: '81%' },
+      });
+      const notANumber = await coverage(true);
+      expect(notANumber.status).toBe(400);
+      expect(notANumber.body.error.message).toContain('items.0.value');
+    });
   });
 
   describe('stored links', () => {

@@ -80,7 +80,10 @@ export const evidenceSchema: z.ZodType<EvidenceRequest> = z
           .object({
             itemId: z.string().min(1).max(63),
             status: z.enum(['passed', 'failed']),
-            value: z.string().max(255).optional(),
+            // A number where a number is meant (coverage 79); text as before.
+            value: z
+              .union([z.string().max(255), z.number().finite()])
+              .optional(),
             url: url.optional(),
             source: z.string().min(1).max(63),
             commitSha: commitSha.optional(),

@@ -27,6 +27,8 @@ import { WebhookService } from '../webhooks/WebhookService';
 import { createWebhooksRouter } from '../webhooks/router';
 import { RollbackService } from '../rollbacks/RollbackService';
 import { createRollbacksRouter } from '../rollbacks/router';
+import { readReportSettings } from '../reports/config';
+import { createReportsRouter } from '../reports/router';
 import { AccessControl } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
 import { listReleasesQuerySchema, parseInput } from './validation';
@@ -59,10 +61,16 @@ export async function createRouter(
 
   const router = Router();
   // Before express.json: webhooks read raw bodies (signatures), the events
-  // routes parse their own, larger bodies.
+  // routes parse their own, larger bodies, reports are raw files.
   router.use(createWebhooksRouter(options));
   router.use(createDeploymentsRouter(routerOptions));
   router.use(createCostsRouter(routerOptions));
+  router.use(
+    createReportsRouter({
+      ...routerOptions,
+      reportSettings: readReportSettings(config),
+    }),
+  );
   router.use(express.json());
 
   router.get('/health', (_req, res) => {

@@ -56,6 +56,7 @@ export function ChecklistByStage(props: ChecklistByStageProps) {
                 key={item.id}
                 item={item}
                 permissions={props.permissions}
+                releaseId={props.releaseId}
                 onAttest={setAttesting}
                 onWaive={setWaiving}
               />

@@ -7,6 +7,7 @@ import { ReleasePermissions } from '../../hooks/useReleasePermissions';
 import { GuardedButton } from '../GuardedButton';
 import { Timestamp } from '../Timestamp';
 import { ChecklistStatusIcon } from './ChecklistStatusIcon';
+import { EvidenceHint, EvidenceReportView } from './EvidenceReportView';
 
 /** Props of {@link ChecklistItemRow}. */
 export interface ChecklistItemRowProps {
@@ -14,6 +15,8 @@ export interface ChecklistItemRowProps {
   permissions: ReleasePermissions;
   onAttest: (item: ChecklistItem) => void;
   onWaive: (item: ChecklistItem) => void;
+  /** For the command in the hint of an automatic item without evidence. */
+  releaseId?: string;
 }
 
 /** Manual items are attested while pending, and again once an attestation expired. */
@@ -39,7 +42,9 @@ function Evidence(props: { item: ChecklistItem }) {
       {evidence.url &&
         (isWebUrl(evidence.url) ? (
           <>
-            <Link to={evidence.url}>evidence</Link>{' '}
+            <Link to={evidence.url}>
+              {evidence.report ? 'full report' : 'evidence'}
+            </Link>{' '}
           </>
         ) : (
           <>{evidence.url} </>
@@ -83,6 +88,10 @@ export function ChecklistItemRow(props: ChecklistItemRowProps) {
           )}
         </Box>
         <Evidence item={item} />
+        {item.evidence?.report && (
+          <EvidenceReportView report={item.evidence.report} />
+        )}
+        <EvidenceHint item={item} releaseId={props.releaseId} />
         {item.status === 'waived' && item.waiverReason && (
           <Typography variant="body2">
             <strong>Waived: {item.waiverReason}</strong>
