@@ -268,6 +268,19 @@ const ROWS: Row[] = [
     expected: PUSH,
   },
   {
+    operation: 'POST /releases/{id}/reports',
+    what: 'push a passing JUnit report',
+    request: id => ({
+      path: `/releases/${id}/reports?format=junit`,
+      body:
+        '<?xml version="1.0"?><testsuites><testsuite name="unit" tests="2" ' +
+        'failures="0" errors="0"><testcase name="a"/><testcase name="b"/>' +
+        '</testsuite></testsuites>',
+      headers: { 'content-type': 'application/xml' },
+    }),
+    expected: PUSH,
+  },
+  {
     operation: 'POST /releases/{id}/notify-team',
     what: 'notify the owners',
     request: id => ({ path: `/releases/${id}/notify-team`, body: {} }),
@@ -678,12 +691,18 @@ describe('permission matrix', () => {
             authorization: `Bearer matrix:${principal}`,
           }),
           ...(target.body !== undefined && {
-            'content-type': 'application/json',
+            'content-type':
+              typeof target.body === 'string'
+                ? 'application/octet-stream'
+                : 'application/json',
           }),
           ...target.headers,
         },
+        // A string is a raw file (reports); anything else is JSON.
         body:
-          target.body === undefined ? undefined : JSON.stringify(target.body),
+          target.body === undefined || typeof target.body === 'string'
+            ? (target.body as string | undefined)
+            : JSON.stringify(target.body),
       });
 
     // The catalog reads its file location in the background.
