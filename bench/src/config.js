@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * Bench sizes and knobs, from environment variables with the SPEC §12
+ * Bench sizes and knobs, from environment variables with the docs/product.md §12
  * sizes as defaults. Every name is listed in bench/README.md.
  */
 

@@ -2,7 +2,7 @@
 'use strict';
 
 /**
- * The data generator of the bench (SPEC §12): a catalog of Components and
+ * The data generator of the bench (docs/product.md §12): a catalog of Components and
  * Groups, and a year of deployments (with commits), incidents and daily cost
  * rows, written with knex batch inserts straight into the tables the
  * release-coordinator backend created with its migrations.

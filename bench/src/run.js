@@ -5,7 +5,7 @@
  * `npm run bench` (scripts/bench.sh): for each database of BENCH_DATABASES,
  * start the portal once (migrations + catalog), stop it, insert the small
  * history, restart and measure, stop, insert the large history, restart and
- * measure everything side by side; print the table of ratios against SPEC
+ * measure everything side by side; print the table of ratios against docs/product.md
  * §12's targets and write bench/results/<timestamp>.json.
  *
  * Exits 0 whatever the ratios (misses are reported, not failed); non-zero

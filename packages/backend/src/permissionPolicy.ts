@@ -60,7 +60,7 @@ const machinePermissions = [eventsPushPermission];
  *   to other permissions may not.
  * - Reading, creating releases, attesting and approving are allowed here;
  *   the backend's domain rules decide who is an eligible approver or holds a
- *   checklist role (SPEC §4), which a policy cannot know.
+ *   checklist role (docs/product.md §4), which a policy cannot know.
  * - Everything else (catalog, notifications, …) is allowed, as in a
  *   default Backstage portal.
  */

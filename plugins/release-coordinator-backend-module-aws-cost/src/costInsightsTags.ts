@@ -1,5 +1,5 @@
 /**
- * The annotation naming an entity's cost-allocation tags (SPEC §8).
+ * The annotation naming an entity's cost-allocation tags (docs/product.md §8).
  *
  * @public
  */

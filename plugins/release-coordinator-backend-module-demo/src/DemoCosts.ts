@@ -76,7 +76,7 @@ const dateOf = (day: number) =>
 const cents = (amount: number) => Math.round(amount * 100) / 100;
 
 /**
- * Deterministic daily cost of the annotated example components (SPEC §11):
+ * Deterministic daily cost of the annotated example components (docs/product.md §11):
  * a base cost per service, lower at weekends, ±4 % daily noise, and a
  * visible step the day after some production releases of the demo history
  * (about 30 % of them move the service to another cost level). The cost of a

@@ -117,7 +117,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * Deterministic demo deployments for annotated components: staging then
- * production, failures, cancellations and rollbacks (SPEC §11).
+ * production, failures, cancellations and rollbacks (docs/product.md §11).
  */
 export class DemoDeploymentProvider implements DeploymentProvider {
   readonly id = DEMO_SOURCE;

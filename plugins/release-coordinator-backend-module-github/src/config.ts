@@ -2,7 +2,7 @@ import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { CHECKLIST_ITEM_IDS } from '@release-coordinator/backstage-plugin-common';
 
-/** The checklist items a GitHub check run can be evidence for (SPEC §4.2). */
+/** The checklist items a GitHub check run can be evidence for (docs/product.md §4.2). */
 export const CHECK_EVIDENCE_ITEM_IDS = [
   'tests-passing',
   'code-coverage',

@@ -43,7 +43,7 @@ interface CachedAllocations {
 
 /**
  * The daily cost of the entities annotated `opencost.io/aggregate`, from
- * OpenCost's `GET /allocation` (SPEC §6): `totalCost` of the entity's
+ * OpenCost's `GET /allocation` (docs/product.md §6): `totalCost` of the entity's
  * allocation per UTC day, in the configured currency.
  *
  * - One request per aggregation (`label:app`, `namespace`, ...) serves every

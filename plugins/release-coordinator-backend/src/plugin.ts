@@ -165,7 +165,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           logger,
         });
         deployments.addChangeListener(rollbacks.onDeploymentsChanged);
-        // Critical incidents right after a deploy roll it back (SPEC §5),
+        // Critical incidents right after a deploy roll it back (docs/product.md §5),
         // in the background; shutdown waits for the rollbacks it started.
         const automatedRollbacks = new AutomatedRollbackTrigger({
           rollbacks,

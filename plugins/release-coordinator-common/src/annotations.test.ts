@@ -8,7 +8,7 @@ import {
 } from './annotations';
 
 describe('RELEASE_COORDINATOR_ANNOTATIONS', () => {
-  it('lists every annotation of SPEC §8 exactly once', () => {
+  it('lists every annotation of docs/product.md §8 exactly once', () => {
     expect([...RELEASE_COORDINATOR_ANNOTATIONS].sort()).toEqual(
       [
         'argocd/app-name',

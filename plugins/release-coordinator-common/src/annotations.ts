@@ -22,7 +22,7 @@ export const ANNOTATION_RELEASE_COORDINATOR_ENVIRONMENTS =
   'release-coordinator/environments';
 
 /**
- * Every entity annotation the Release Coordinator reads (SPEC §8).
+ * Every entity annotation the Release Coordinator reads (docs/product.md §8).
  *
  * @public
  */

@@ -1,5 +1,5 @@
 /*
- * Response and request shapes of the HTTP API (SPEC §7) that are not domain
+ * Response and request shapes of the HTTP API (docs/product.md §7) that are not domain
  * objects themselves. Shared by the backend router and the frontend client.
  */
 import {
@@ -34,7 +34,7 @@ export interface ActiveFreeze {
   end: string;
 }
 
-/** Who may decide on a release (SPEC §4.3), shown by the approvals panel. */
+/** Who may decide on a release (docs/product.md §4.3), shown by the approvals panel. */
 export interface ApproverInfo {
   /**
    * The environment's approver rules: `owner` (members of the entity's owner
@@ -169,7 +169,7 @@ export interface CreateRollbackRequest {
   environment: string;
   /**
    * An earlier succeeded deployment of the entity in the environment; when
-   * absent the backend resolves the default target (SPEC §5).
+   * absent the backend resolves the default target (docs/product.md §5).
    */
   targetDeploymentId?: string;
   /** Why; required, shown in the history and the audit trail. */

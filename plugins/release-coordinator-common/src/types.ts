@@ -1,5 +1,5 @@
 /*
- * Wire types of the Release Coordinator (SPEC §3 and §7): what the backend's
+ * Wire types of the Release Coordinator (docs/product.md §3 and §7): what the backend's
  * HTTP API returns and accepts. Timestamps are ISO-8601 UTC strings, entity
  * references are full refs such as `component:default/payments`.
  */

@@ -38,7 +38,7 @@ export interface ReleaseCoordinatorProvider {
   readonly id: string;
   /**
    * Whether this provider has data for the entity, usually decided by its
-   * annotations (SPEC §8). When absent, the provider is asked for every entity
+   * annotations (docs/product.md §8). When absent, the provider is asked for every entity
    * that has any Release Coordinator annotation.
    */
   appliesTo?(entity: Entity): boolean;
@@ -232,7 +232,7 @@ export interface WebhookResult {
 export interface WebhookEvidenceInput {
   /** The entity whose release(s) the evidence is for. */
   entityRef: string;
-  /** Checklist item id, e.g. `tests-passing` (SPEC §4.2). */
+  /** Checklist item id, e.g. `tests-passing` (docs/product.md §4.2). */
   itemId: string;
   status: 'passed' | 'failed';
   /** E.g. the coverage percentage for `code-coverage`. */

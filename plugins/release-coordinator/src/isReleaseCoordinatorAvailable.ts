@@ -3,7 +3,7 @@ import { hasReleaseCoordinatorAnnotation } from '@release-coordinator/backstage-
 
 /**
  * True when the entity carries at least one Release Coordinator annotation
- * (SPEC §8), i.e. when its entity tabs have a data source to show.
+ * (docs/product.md §8), i.e. when its entity tabs have a data source to show.
  *
  * @public
  */

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'crypto';
 import type { Deployment } from '@release-coordinator/backstage-plugin-common';
-// The module's GitHub-speaking test server (SPEC §11), reused as-is: it is
+// The module's GitHub-speaking test server (docs/product.md §11), reused as-is: it is
 // test-only code, not part of the module's published API, so it is imported
 // by path rather than through the package's exports.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports

@@ -3,7 +3,7 @@ import type {
   Incident,
   Rollback,
 } from '@release-coordinator/backstage-plugin-common';
-// The module's GitHub-speaking test server (SPEC §11), imported by path as
+// The module's GitHub-speaking test server (docs/product.md §11), imported by path as
 // in githubProvider.test.ts: test-only code, not part of its API.
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import {
@@ -18,7 +18,7 @@ import { sleep, waitFor } from './processes';
 import { GaugeEndpoint, PrometheusServer } from './prometheus';
 
 /**
- * The automated-rollback chain, end to end (issue #5, SPEC §5 and §11):
+ * The automated-rollback chain, end to end (issue #5, docs/product.md §5 and §11):
  * Debian's Prometheus scrapes an error-ratio gauge of payments-api and
  * evaluates a critical rule; Debian's Alertmanager sends the firing alert
  * to the portal backend's webhook; the incident starts right after a

@@ -53,7 +53,7 @@ function isOpen(status: DeploymentStatus) {
 }
 
 /**
- * Pulls deployment history from GitHub (SPEC §5): the Deployments API and
+ * Pulls deployment history from GitHub (docs/product.md §5): the Deployments API and
  * its statuses, or, for entities that deploy with GitHub Actions, the runs
  * of their deploy workflows (Actions jobs with an `environment` also create
  * Deployments, so an entity uses one or the other, never both). Commits

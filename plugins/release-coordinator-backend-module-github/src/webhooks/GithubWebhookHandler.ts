@@ -76,7 +76,7 @@ const lower = (value: string) => value.toLocaleLowerCase('en-US');
 
 /**
  * Receives GitHub webhooks at `POST /api/release-coordinator/webhooks/github`
- * (SPEC §7): verifies `X-Hub-Signature-256`, returns `X-GitHub-Delivery` as
+ * (docs/product.md §7): verifies `X-Hub-Signature-256`, returns `X-GitHub-Delivery` as
  * the delivery id, and turns `deployment_status` and deploy-workflow
  * `workflow_run` events into deployments and `check_run` events into
  * checklist evidence. `ping` and other events are accepted and ignored.

@@ -31,7 +31,7 @@ export interface CostsRouterOptions {
 }
 
 /**
- * Routes of daily cost (SPEC §7): `POST /events/costs`, the daily rows of
+ * Routes of daily cost (docs/product.md §7): `POST /events/costs`, the daily rows of
  * an entity for the cost chart, and a Cost Insights-compatible daily-cost
  * route. Group, System and Domain entities read the cost of what they own.
  */

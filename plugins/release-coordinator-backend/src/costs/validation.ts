@@ -24,7 +24,7 @@ export const daySchema = z
   .string()
   .refine(isCalendarDay, 'must be a real calendar day as YYYY-MM-DD');
 
-/** A pushed daily cost record (SPEC §7 `POST /events/costs`). */
+/** A pushed daily cost record (docs/product.md §7 `POST /events/costs`). */
 export const costRecordInputSchema = z
   .object({
     entityRef: entityRefSchema,

@@ -49,7 +49,7 @@ export function eventsAuthorizer(
 }
 
 /**
- * Routes of deployments, incidents and environments (SPEC §7): pushed events
+ * Routes of deployments, incidents and environments (docs/product.md §7): pushed events
  * and the reads of the Deployments tab. Mount before any body parser with a
  * smaller limit.
  */

@@ -83,7 +83,7 @@ const commitSchema = z
   })
   .strict();
 
-/** A pushed deployment (SPEC §3, §7). */
+/** A pushed deployment (docs/product.md §3, §7). */
 export const deploymentInputSchema = z
   .object({
     entityRef: entityRefSchema,
@@ -130,7 +130,7 @@ export const deploymentInputSchema = z
     }
   });
 
-/** A pushed incident (SPEC §3, §7). */
+/** A pushed incident (docs/product.md §3, §7). */
 export const incidentInputSchema = z
   .object({
     entityRef: entityRefSchema,

@@ -22,7 +22,7 @@ export interface MetricsRouterOptions {
 }
 
 /**
- * The delivery metrics routes (SPEC §7, METRICS.md): an entity's metrics
+ * The delivery metrics routes (docs/product.md §7, METRICS.md): an entity's metrics
  * (Group/System/Domain: over their member entities), the per-member
  * breakdown, and day/week series for charts.
  */

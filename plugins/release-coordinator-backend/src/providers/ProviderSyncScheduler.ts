@@ -80,7 +80,7 @@ interface SyncStream {
 }
 
 /**
- * Schedules the provider pulls (SPEC §5): one global task per provider id
+ * Schedules the provider pulls (docs/product.md §5): one global task per provider id
  * (`release-coordinator.sync.<id>`), on the schedule from
  * `releaseCoordinator.schedule`. A run walks every catalog entity with a
  * Release Coordinator annotation that the provider applies to, pulls from

@@ -16,7 +16,7 @@ export interface ProviderSink {
 
 /**
  * Per provider and entity sync state: the provider's cursor, the last
- * successful sync and the last error (SPEC §5). Implemented by the
+ * successful sync and the last error (docs/product.md §5). Implemented by the
  * deployments store on its `provider_sync_state` table.
  */
 export interface ProviderStateStore {

@@ -38,7 +38,7 @@ export type Eligibility =
   | { eligible: false; reason: string };
 
 /**
- * The approval rules of SPEC §4.3: who is eligible, separation of duties,
+ * The approval rules of docs/product.md §4.3: who is eligible, separation of duties,
  * and when the recorded approvals are enough.
  */
 export class ApprovalPolicy {

@@ -17,7 +17,7 @@ import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
 import { OPEN_STATES } from './releaseRules';
 
 /**
- * Approve and reject decisions (SPEC §4.3): eligibility, separation of
+ * Approve and reject decisions (docs/product.md §4.3): eligibility, separation of
  * duties, open gates, freeze windows and their override, and the move to
  * `approved` exactly once.
  */

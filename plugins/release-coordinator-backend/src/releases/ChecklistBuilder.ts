@@ -9,7 +9,7 @@ import {
 /** The role whose members attest database migrations and approve them. */
 export const DATABASE_ADMIN_ROLE = 'database-admin';
 
-/** One default checklist item of SPEC §4.2. */
+/** One default checklist item of docs/product.md §4.2. */
 export interface ChecklistItemDefinition {
   id: ChecklistItemId;
   defaultTitle: string;
@@ -148,7 +148,7 @@ export function findChecklistDefinition(
   return CHECKLIST_DEFINITIONS.find(definition => definition.id === itemId);
 }
 
-/** Builds the checklist of SPEC §4.2 for a plan. */
+/** Builds the checklist of docs/product.md §4.2 for a plan. */
 export class ChecklistBuilder {
   constructor(
     private readonly titles: Partial<Record<ChecklistItemId, string>> = {},

@@ -20,7 +20,7 @@ import {
 } from './releaseRules';
 
 /**
- * The checklist of a release (SPEC §4.2): evidence for automatic items,
+ * The checklist of a release (docs/product.md §4.2): evidence for automatic items,
  * attestations of manual items by role, and waivers with a reason.
  */
 export class ChecklistService {

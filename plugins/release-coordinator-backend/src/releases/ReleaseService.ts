@@ -59,7 +59,7 @@ export interface ReleaseServiceOptions {
 export const TEAM_COMMUNICATION_ITEM_ID = 'team-communication-sent';
 
 /**
- * Release readiness (SPEC §4): creating and changing releases, and the entry
+ * Release readiness (docs/product.md §4): creating and changing releases, and the entry
  * point to their checklist ({@link ChecklistService}) and approvals
  * ({@link ApprovalService}). Every change runs in a transaction that locks
  * the release row and leaves an audit row.

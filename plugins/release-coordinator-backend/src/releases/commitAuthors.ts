@@ -162,7 +162,7 @@ export function identityOf(entity: Entity): UserIdentity {
 }
 
 /**
- * Resolves commit authors through the catalog (SPEC §3, docs/identities.md):
+ * Resolves commit authors through the catalog (docs/product.md §3, docs/identities.md):
  * user entity refs stand for themselves; e-mails match `spec.profile.email`
  * and SCM logins the annotations of {@link SCM_LOGIN_ANNOTATIONS} of User
  * entities. An e-mail or login no user carries is kept as unresolved, never

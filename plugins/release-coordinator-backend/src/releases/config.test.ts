@@ -33,7 +33,7 @@ describe('readReleaseReadinessSettings', () => {
     });
   });
 
-  it('reads the SPEC example, normalizing refs', () => {
+  it('reads the example configuration, normalizing refs', () => {
     const settings = read({
       ...testConfig.releaseCoordinator,
       environments: [

@@ -16,7 +16,7 @@ import { releaseCoordinatorPlugin } from '../plugin';
 import { payments, testConfig } from './__testUtils__/fixtures';
 
 /*
- * The OpenAPI document is the contract of SPEC §7. Requests are validated by
+ * The OpenAPI document is the contract of docs/product.md §7. Requests are validated by
  * zod schemas in the route modules; these tests keep the document and the
  * router from drifting apart: every route the plugin mounts is documented
  * with the same method and path, and every documented operation is mounted.

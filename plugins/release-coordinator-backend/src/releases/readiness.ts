@@ -7,7 +7,7 @@ import {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** The item whose attestation expires (SPEC §4.2). */
+/** The item whose attestation expires (docs/product.md §4.2). */
 export const EXPIRING_ITEM_ID = 'rollback-procedure-tested';
 
 /**

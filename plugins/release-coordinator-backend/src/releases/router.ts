@@ -31,7 +31,7 @@ export interface ReleasesRouterOptions {
 }
 
 /**
- * Routes of release readiness (SPEC §7): create, read and change releases,
+ * Routes of release readiness (docs/product.md §7): create, read and change releases,
  * their checklist, evidence, approvals and audit trail. Each route
  * authenticates, parses, authorizes through the access layer with the
  * release's entity as resource, and hands over to {@link ReleaseService}.

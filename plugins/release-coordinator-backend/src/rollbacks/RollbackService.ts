@@ -119,7 +119,7 @@ function errorMessage(error: unknown): string {
 }
 
 /**
- * Rollbacks (SPEC §5): what a rollback would do, and starting one through
+ * Rollbacks (docs/product.md §5): what a rollback would do, and starting one through
  * the provider that deployed the environment, exactly once. Correctness
  * under concurrency comes from the database's unique constraints (same
  * idempotency key, one active rollback per entity and environment, one

@@ -164,7 +164,7 @@ function requestedTarget(
 
 /**
  * Resolves current, target, candidates, commits undone and migrations of a
- * rollback (SPEC §5): current is the latest succeeded deployment; the
+ * rollback (docs/product.md §5): current is the latest succeeded deployment; the
  * default target is the most recent earlier succeeded deploy with
  * another version whose release passed its gates (or that had none), that
  * was not rolled back and to which no critical incident is attributed.

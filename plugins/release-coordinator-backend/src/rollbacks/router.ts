@@ -27,7 +27,7 @@ export interface RollbacksRouterOptions {
 }
 
 /**
- * Routes of rollbacks (SPEC §5, §7): start one, list them, the plan for
+ * Routes of rollbacks (docs/product.md §5, §7): start one, list them, the plan for
  * the Rollback dialog, and one rollback by id.
  */
 export function createRollbacksRouter(

@@ -12,7 +12,7 @@ export interface WebhooksRouterOptions {
 const rawBodyParser = express.raw({ type: '*/*', limit: '10mb' });
 
 /**
- * `POST /webhooks/:handlerPath` (SPEC §7). Open at the HTTP layer (auth
+ * `POST /webhooks/:handlerPath` (docs/product.md §7). Open at the HTTP layer (auth
  * policy in plugin.ts): each handler verifies its sender. Mount before any
  * JSON body parser.
  */

@@ -14,7 +14,7 @@ import { RollbackService } from '../RollbackService';
 import { RollbackStore } from '../RollbackStore';
 import { AutomatedRollbackSettings } from './config';
 
-/** The environment of incidents that name none (SPEC §5: production). */
+/** The environment of incidents that name none (docs/product.md §5: production). */
 export const DEFAULT_INCIDENT_ENVIRONMENT = 'production';
 
 /** Longest incident title quoted in the reason (reasons are capped at 1000). */
@@ -54,7 +54,7 @@ type Decision =
   | { rollback: false; why: string };
 
 /**
- * Automated rollback (SPEC §5): a critical, unresolved incident that starts
+ * Automated rollback (docs/product.md §5): a critical, unresolved incident that starts
  * within the watch window after the latest succeeded deploy of its entity
  * and environment rolls that deploy back, once, with the automation as the
  * actor and the incident linked. Never a rollback of a rollback; only where
@@ -199,7 +199,7 @@ export class AutomatedRollbackTrigger {
 
   /**
    * The settings of the incident's environment; an incident that names no
-   * environment is about production (SPEC §5), one that names an
+   * environment is about production (docs/product.md §5), one that names an
    * unconfigured environment about none.
    */
   #settingsFor(incident: Incident): AutomatedRollbackSettings | undefined {

@@ -14,7 +14,7 @@ export interface EntityTabCardProps {
   title: string;
   /**
    * Show the missing-annotation state instead of the children when the entity
-   * has none of the Release Coordinator annotations (SPEC §8).
+   * has none of the Release Coordinator annotations (docs/product.md §8).
    */
   requireAnnotation?: boolean;
   children: ReactNode;

@@ -32,7 +32,7 @@ export const emptyNewReleaseForm: NewReleaseForm = {
   notes: '',
 };
 
-/** The same rules as the backend (SPEC §3, §7), so mistakes show before submitting. */
+/** The same rules as the backend (docs/product.md §3, §7), so mistakes show before submitting. */
 export function validateNewRelease(form: NewReleaseForm): NewReleaseErrors {
   const errors: NewReleaseErrors = {};
   if (!form.version.trim()) {
