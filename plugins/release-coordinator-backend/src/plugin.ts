@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
@@ -24,6 +25,8 @@ import { DeploymentService } from './deployments/DeploymentService';
 import { ProviderSyncScheduler } from './providers/ProviderSyncScheduler';
 import { ProviderRegistry } from './service/ProviderRegistry';
 import { createRouter } from './service/router';
+import { Operations } from './operations/Operations';
+import { registerActions } from './actions/registerActions';
 import {
   readDoraReportYear,
   readRollupMemoryBytes,
@@ -87,6 +90,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         notifications: notificationService,
         lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init({
         config,
@@ -104,6 +108,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         signals,
         notifications,
         lifecycle,
+        actionsRegistry,
       }) {
         permissionsRegistry.addPermissions(releaseCoordinatorPermissions);
         // Every caller's way in: routes, and whatever acts for a principal.
@@ -255,6 +260,19 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           }),
         });
 
+        // What the HTTP routes and the registered actions both perform:
+        // the same parsing, access layer and domain services (src/operations).
+        const operations = new Operations({
+          access,
+          catalog,
+          store,
+          releases,
+          deployments,
+          rollbacks,
+          metrics,
+        });
+        registerActions({ actionsRegistry, operations });
+
         httpRouter.use(
           await createRouter({
             config,
@@ -270,6 +288,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
             webhooks,
             costs,
             rollbacks,
+            operations,
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -2,7 +2,9 @@ import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef } from '@backstage/catalog-model';
 import { Request } from 'express';
+import type { Call } from '../operations/Operations';
 import { entityPathSchema, parseInput } from '../service/validation';
 import {
   AccessControl,
@@ -25,6 +27,22 @@ export class HttpAccess {
   /** The caller's credentials: a user or a service (401 without any). */
   credentials(req: Request): Promise<BackstageCredentials> {
     return this.httpAuth.credentials(req, { allow: ['user', 'service'] });
+  }
+
+  /**
+   * The caller of a route for the shared operations (src/operations): its
+   * credentials (401 without any) and the request, for the auditor events.
+   */
+  async call(req: Request): Promise<Call> {
+    return {
+      credentials: await this.credentials(req),
+      via: { channel: 'http', request: req },
+    };
+  }
+
+  /** The entity of an `/entities/:kind/:namespace/:name/...` path (400). */
+  entityPath(req: Request): CompoundEntityRef {
+    return parseInput(entityPathSchema, req.params, 'path');
   }
 
   /**

@@ -8,7 +8,7 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { HttpAccess } from '../access/HttpAccess';
-import { authorizeMetricsScope } from '../metrics/memberEntities';
+import { authorizeMetricsScopeOfRequest } from '../metrics/memberEntities';
 import { parseInput } from '../service/validation';
 import { toBatch } from '../deployments/DeploymentService';
 import { eventsAuthorizer, eventsBodyParser } from '../deployments/router';
@@ -41,7 +41,7 @@ export function createCostsRouter(options: CostsRouterOptions): express.Router {
   const router = Router();
 
   const scope = (req: Request) =>
-    authorizeMetricsScope({
+    authorizeMetricsScopeOfRequest({
       req,
       access,
       catalog,

@@ -12,17 +12,17 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { AccessControl } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
+import { Operations } from '../operations/Operations';
 import { parseInput } from '../service/validation';
 import { DeploymentService } from './DeploymentService';
-import {
-  listDeploymentsQuerySchema,
-  listIncidentsQuerySchema,
-} from './validation';
+import { listIncidentsQuerySchema } from './validation';
 
 /** What the deployments routes need from the plugin's wiring. */
 export interface DeploymentsRouterOptions {
   access: HttpAccess;
   deployments: DeploymentService;
+  /** What routes and actions share (src/operations). */
+  operations: Operations;
 }
 
 // A full batch of 1000 deployments with their commits is far above
@@ -56,7 +56,7 @@ export function eventsAuthorizer(
 export function createDeploymentsRouter(
   options: DeploymentsRouterOptions,
 ): express.Router {
-  const { access, deployments } = options;
+  const { access, deployments, operations } = options;
   const router = Router();
 
   router.post('/events/deployments', eventsBodyParser, async (req, res) => {
@@ -87,18 +87,13 @@ export function createDeploymentsRouter(
   router.get(
     '/entities/:kind/:namespace/:name/deployments',
     async (req, res) => {
-      const credentials = await access.credentials(req);
-      const query = parseInput(listDeploymentsQuerySchema, req.query, 'query');
-      const { entityRef } = await access.entityRoute(
-        req,
-        releaseReadPermission,
-        'read the deployments of',
-        credentials,
+      const body: ListResponse<Deployment> = await operations.listDeployments(
+        {
+          ...(await access.call(req)),
+          entity: access.entityPath(req),
+          query: req.query,
+        },
       );
-      const body: ListResponse<Deployment> = await deployments.listDeployments({
-        entityRef,
-        ...query,
-      });
       res.json(body);
     },
   );
@@ -122,14 +117,10 @@ export function createDeploymentsRouter(
   router.get(
     '/entities/:kind/:namespace/:name/environments',
     async (req, res) => {
-      const { entityRef } = await access.entityRoute(
-        req,
-        releaseReadPermission,
-        'read the environments of',
-      );
-      const body: EnvironmentsResponse = await deployments.getEnvironments(
-        entityRef,
-      );
+      const body: EnvironmentsResponse = await operations.getEnvironments({
+        ...(await access.call(req)),
+        entity: access.entityPath(req),
+      });
       res.json(body);
     },
   );

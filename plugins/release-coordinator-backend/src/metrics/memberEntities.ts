@@ -1,5 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
+  CompoundEntityRef,
   Entity,
   parseEntityRef,
   RELATION_PARENT_OF,
@@ -7,7 +8,7 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { metricsReadPermission } from '@release-coordinator/backstage-plugin-common';
 import { Request } from 'express';
-import { AuthorizedEntity } from '../access/AccessControl';
+import { AccessControl, AuthorizedEntity } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
 import { toStoredEntityRef } from '../service/entityRefs';
 import { entityPathSchema, parseInput } from '../service/validation';
@@ -224,28 +225,30 @@ export class MetricsScopeCache {
 }
 
 /**
- * The shared first step of the metrics and cost routes: parse the entity
- * path, authenticate, find the entity (404) and authorize
- * `release-coordinator.metrics.read` on it (403) through the access layer,
- * then resolve its members. With a `cache`, the scope is reused per token
- * and entity path (see {@link MetricsScopeCache}).
+ * The shared first step of the metrics and cost reads (routes and actions):
+ * find the entity (404) and authorize `release-coordinator.metrics.read` on
+ * it (403) through the access layer, then resolve its members. With a
+ * `cache` and a `cacheKey` (the caller's token), the scope is reused per
+ * token and entity (see {@link MetricsScopeCache}).
  */
 export async function authorizeMetricsScope(options: {
-  req: Request;
-  access: HttpAccess;
+  credentials: BackstageCredentials;
+  entityRef: string | CompoundEntityRef;
+  control: AccessControl;
   catalog: CatalogService;
   /** What is being done, for the 403 message, e.g. `read the cost of`. */
   action: string;
   cache?: MetricsScopeCache;
+  /** What identifies the caller for the cache, e.g. the bearer token. */
+  cacheKey?: string;
 }): Promise<MetricsScope> {
-  const { req, access, catalog, action, cache } = options;
-  const credentials = await access.credentials(req);
-  const entityPath = parseInput(entityPathSchema, req.params, 'path');
+  const { credentials, entityRef, control, catalog, action, cache, cacheKey } =
+    options;
 
   const load = async (): Promise<MetricsScope> => {
-    const authorized = await access.control.authorizeEntity({
+    const authorized = await control.authorizeEntity({
       credentials,
-      entityRef: entityPath,
+      entityRef,
       permission: metricsReadPermission,
       action,
     });
@@ -262,9 +265,34 @@ export async function authorizeMetricsScope(options: {
     };
   };
 
-  const token = req.headers.authorization;
-  if (!cache || typeof token !== 'string' || token === '') {
+  if (!cache || !cacheKey) {
     return load();
   }
-  return cache.get(`${token}\n${toStoredEntityRef(entityPath)}`, load);
+  const refKey =
+    typeof entityRef === 'string' ? entityRef : toStoredEntityRef(entityRef);
+  return cache.get(`${cacheKey}\n${refKey}`, load);
+}
+
+/**
+ * The HTTP form of {@link authorizeMetricsScope}: the entity from the path
+ * (400), the caller from the request (401), cached per bearer token.
+ */
+export async function authorizeMetricsScopeOfRequest(options: {
+  req: Request;
+  access: HttpAccess;
+  catalog: CatalogService;
+  action: string;
+  cache?: MetricsScopeCache;
+}): Promise<MetricsScope> {
+  const { req, access } = options;
+  const credentials = await access.credentials(req);
+  const entityPath = parseInput(entityPathSchema, req.params, 'path');
+  const token = req.headers.authorization;
+  return authorizeMetricsScope({
+    ...options,
+    credentials,
+    entityRef: entityPath,
+    control: access.control,
+    cacheKey: typeof token === 'string' && token !== '' ? token : undefined,
+  });
 }

@@ -1,6 +1,5 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  METRIC_DEFINITIONS_VERSION,
   MetricsBreakdownResponse,
   MetricsResponse,
   MetricsSeriesResponse,
@@ -10,7 +9,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAccess } from '../access/HttpAccess';
 import { parseInput } from '../service/validation';
-import { authorizeMetricsScope, MetricsScopeCache } from './memberEntities';
+import { Operations } from '../operations/Operations';
 import { MetricsService } from './MetricsService';
 import { metricsQuerySchema, metricsSeriesQuerySchema } from './validation';
 
@@ -19,6 +18,8 @@ export interface MetricsRouterOptions {
   access: HttpAccess;
   catalog: CatalogService;
   metrics: MetricsService;
+  /** What routes and actions share (src/operations). */
+  operations: Operations;
 }
 
 /**
@@ -29,38 +30,30 @@ export interface MetricsRouterOptions {
 export function createMetricsRouter(
   options: MetricsRouterOptions,
 ): express.Router {
-  const { access, catalog, metrics } = options;
+  const { access, metrics, operations } = options;
   const router = Router();
-  // A tab reads an entity's metrics, series and breakdown together.
-  const scopeCache = new MetricsScopeCache();
 
-  const scope = (req: Request) =>
-    authorizeMetricsScope({
-      req,
-      access,
-      catalog,
-      action: 'read the delivery metrics of',
-      cache: scopeCache,
-    });
+  /** The caller, the entity and the token the scope cache is keyed by. */
+  async function metricsCall(req: Request) {
+    const token = req.headers.authorization;
+    return {
+      ...(await access.call(req)),
+      entity: access.entityPath(req),
+      cacheKey: typeof token === 'string' && token !== '' ? token : undefined,
+    };
+  }
+
+  // A tab reads an entity's metrics, series and breakdown together; the
+  // operations keep the resolved scope for a few seconds per token.
+  const scope = async (req: Request) =>
+    operations.metricsScope(await metricsCall(req));
 
   router.get('/entities/:kind/:namespace/:name/metrics', async (req, res) => {
-    const query = parseInput(metricsQuerySchema, req.query, 'query');
-    const { entityRef, members, rollUp } = await scope(req);
-    const result = await metrics.compute({
-      entityRefs: members.map(m => m.entityRef),
-      environment: query.environment,
-      windowDays: query.window,
-      end: query.end ?? new Date(),
+    const call = await metricsCall(req);
+    const body: MetricsResponse = await operations.getMetrics({
+      ...call,
+      query: req.query,
     });
-    const body: MetricsResponse = {
-      entityRef,
-      environment: query.environment,
-      window: result.window,
-      definitionsVersion: METRIC_DEFINITIONS_VERSION,
-      metrics: result.metrics,
-      previous: result.previous,
-      ...(rollUp ? { memberEntityRefs: members.map(m => m.entityRef) } : {}),
-    };
     res.json(body);
   });
 

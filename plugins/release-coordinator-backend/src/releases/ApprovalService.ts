@@ -13,7 +13,11 @@ import {
 } from './commitAuthors';
 import { findEntityOwner } from './entityOwner';
 import { openItemIds } from './readiness';
-import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
+import {
+  auditChannel,
+  CallChannel,
+  ReleaseReadiness,
+} from './ReleaseReadiness';
 import { OPEN_STATES } from './releaseRules';
 
 /**
@@ -38,7 +42,7 @@ export class ApprovalService {
     id: string;
     request: ApprovalRequest;
     actor: Actor;
-    httpRequest?: AuditRequest;
+    via?: CallChannel;
   }): Promise<ReleaseDetails> {
     const { id, request, actor } = options;
     const approve = request.decision === 'approve';
@@ -142,10 +146,10 @@ export class ApprovalService {
     options: {
       request: ApprovalRequest;
       actor: Actor;
-      httpRequest?: AuditRequest;
+      via?: CallChannel;
     },
   ): Promise<void> {
-    const { request, actor, httpRequest } = options;
+    const { request, actor, via } = options;
     const freeze = this.readiness.freezeCalendar.activeFreeze(
       tx.release.environment,
       this.readiness.now(),
@@ -170,11 +174,13 @@ export class ApprovalService {
       after: { window: freeze.name, start: freeze.start, end: freeze.end },
       reason,
     });
+    const channel = auditChannel(via);
     const event = await this.readiness.auditor.createEvent({
       eventId: 'freeze-override',
       severityLevel: 'high',
-      request: httpRequest,
+      request: channel.request,
       meta: {
+        ...channel.meta,
         releaseId: tx.release.id,
         entityRef: tx.release.entityRef,
         window: freeze.name,

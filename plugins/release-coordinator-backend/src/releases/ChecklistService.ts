@@ -12,7 +12,7 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import { Actor } from './ApprovalPolicy';
 import { findChecklistDefinition } from './ChecklistBuilder';
-import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
+import { CallChannel, ReleaseReadiness } from './ReleaseReadiness';
 import {
   assertChecklistOpen,
   assertSameArtifact,
@@ -31,7 +31,7 @@ export class ChecklistService {
     id: string;
     request: EvidenceRequest;
     actor: Actor;
-    httpRequest?: AuditRequest;
+    via?: CallChannel;
   }): Promise<ReleaseDetails> {
     const { id, request, actor } = options;
     return this.readiness.audited('checklist-evidence', 'low', options, () =>
@@ -103,7 +103,7 @@ export class ChecklistService {
     itemId: string;
     request: ChecklistItemUpdateRequest;
     actor: Actor;
-    httpRequest?: AuditRequest;
+    via?: CallChannel;
   }): Promise<ReleaseDetails> {
     const { id, itemId, request, actor } = options;
     const waive = request.status === 'waived';

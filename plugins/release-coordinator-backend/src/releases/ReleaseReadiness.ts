@@ -25,10 +25,39 @@ import { toApproval } from './releaseRules';
 /** The HTTP request behind a call, so auditor events name the real caller. */
 export type AuditRequest = AuditorServiceCreateEventOptions['request'];
 
-/** Who acts, and the request to attach to auditor events. */
+/**
+ * How a call reached the plugin, as every auditor event records it in
+ * `meta.channel` (docs/agents.md): an HTTP route (with its request, so the
+ * event names the caller, IP and URL), a registered action (an agent over
+ * MCP, or any caller of the actions service; `meta.actionId` names it),
+ * or the plugin itself (webhooks, automation). Missing means `internal`.
+ */
+export type CallChannel =
+  | { channel: 'http'; request: AuditRequest }
+  | { channel: 'action'; actionId: string }
+  | { channel: 'internal' };
+
+/** The `request` and `meta` an auditor event gets from a channel. */
+export function auditChannel(via: CallChannel | undefined): {
+  request: AuditRequest | undefined;
+  meta: JsonObject;
+} {
+  if (via?.channel === 'http') {
+    return { request: via.request, meta: { channel: 'http' } };
+  }
+  if (via?.channel === 'action') {
+    return {
+      request: undefined,
+      meta: { channel: 'action', actionId: via.actionId },
+    };
+  }
+  return { request: undefined, meta: { channel: 'internal' } };
+}
+
+/** Who acts, and how the call came in (for auditor events). */
 export interface ActionContext {
   actor: Actor;
-  httpRequest?: AuditRequest;
+  via?: CallChannel;
 }
 
 /**
@@ -125,15 +154,16 @@ export class ReleaseReadiness {
     context: ActionContext,
     work: () => Promise<T>,
   ): Promise<T> {
+    const channel = auditChannel(context.via);
     const event = await this.auditor.createEvent({
       eventId,
       severityLevel,
-      request: context.httpRequest,
-      meta: { actor: context.actor.ref },
+      request: channel.request,
+      meta: { actor: context.actor.ref, ...channel.meta },
     });
     try {
       const result = await work();
-      const meta: JsonObject = {};
+      const meta: JsonObject = { ...channel.meta };
       if (isDetails(result)) {
         meta.releaseId = result.release.id;
         meta.entityRef = result.release.entityRef;

@@ -31,7 +31,7 @@ import { recordReport, RecordReportOptions } from '../reports/recordReport';
 import { ReleaseReadinessSettings } from './config';
 import { findEntityOwner } from './entityOwner';
 import { ReleaseEvents } from './ReleaseEvents';
-import { AuditRequest, ReleaseReadiness } from './ReleaseReadiness';
+import { CallChannel, ReleaseReadiness } from './ReleaseReadiness';
 import {
   OPEN_STATES,
   releaseSummary,
@@ -130,7 +130,7 @@ export class ReleaseService {
     entityRef: string;
     request: CreateReleaseRequest;
     actor: Actor;
-    httpRequest?: AuditRequest;
+    via?: CallChannel;
   }): Promise<ReleaseDetails> {
     const { entityRef, request, actor } = options;
     if (!request.version?.trim()) {
@@ -192,6 +192,20 @@ export class ReleaseService {
     return this.readiness.details(release, items, approvals);
   }
 
+  /** The configured environments, in order. */
+  environmentNames(): string[] {
+    return this.readiness.settings.environments.map(env => env.name);
+  }
+
+  /**
+   * The groups whose members may approve the release (the `owner` rule
+   * resolved to the entity's owner group, the database-admin role's groups
+   * when it must approve), lower-case refs; empty when none is required.
+   */
+  approverGroups(release: Release): Promise<string[]> {
+    return this.events.approverGroups(release);
+  }
+
   /** The audit trail of a release, oldest first. */
   async getAuditTrail(id: string): Promise<AuditEvent[]> {
     await this.readiness.getRelease(id);
@@ -207,7 +221,7 @@ export class ReleaseService {
     id: string;
     request: UpdateReleaseRequest;
     actor: Actor;
-    httpRequest?: AuditRequest;
+    via?: CallChannel;
   }): Promise<ReleaseDetails> {
     const { id, request, actor } = options;
     if (request.plan) {
@@ -371,7 +385,7 @@ export class ReleaseService {
   async notifyTeam(options: {
     id: string;
     actor: Actor;
-    httpRequest?: AuditRequest;
+    via?: CallChannel;
   }): Promise<ReleaseDetails> {
     const { id, actor } = options;
     return this.announced(id, 'notify', () =>

@@ -2,47 +2,41 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   AuditTrailResponse,
   checklistAttestPermission,
-  checklistWaivePermission,
-  eventsPushPermission,
-  freezeOverridePermission,
-  releaseApprovePermission,
-  releaseCreatePermission,
   releaseReadPermission,
 } from '@release-coordinator/backstage-plugin-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { EntityPermission } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
+import { Operations } from '../operations/Operations';
 import { parseInput } from '../service/validation';
 import { ReleaseService } from './ReleaseService';
-import {
-  approvalSchema,
-  checklistItemUpdateSchema,
-  createReleaseSchema,
-  evidenceSchema,
-  releasePathSchema,
-  updateReleaseSchema,
-} from './validation';
+import { releasePathSchema, updateReleaseSchema } from './validation';
 
 /** What the release readiness routes need from the plugin's wiring. */
 export interface ReleasesRouterOptions {
   access: HttpAccess;
   releases: ReleaseService;
+  /** What routes and actions share (src/operations). */
+  operations: Operations;
 }
 
 /**
  * Routes of release readiness (docs/product.md §7): create, read and change releases,
  * their checklist, evidence, approvals and audit trail. Each route
  * authenticates, parses, authorizes through the access layer with the
- * release's entity as resource, and hands over to {@link ReleaseService}.
+ * release's entity as resource, and hands over to {@link ReleaseService};
+ * the routes that actions also offer do so through {@link Operations}.
  */
 export function createReleasesRouter(
   options: ReleasesRouterOptions,
 ): express.Router {
-  const { access, releases } = options;
+  const { access, releases, operations } = options;
   const { control } = access;
   const router = Router();
   router.use(express.json());
+
+  const httpCall = (req: Request) => access.call(req);
 
   /** The release of the path, once `permission` on its entity is allowed. */
   async function authorizeRelease(
@@ -64,32 +58,22 @@ export function createReleasesRouter(
   }
 
   router.post('/entities/:kind/:namespace/:name/releases', async (req, res) => {
-    const credentials = await access.credentials(req);
-    const request = parseInput(createReleaseSchema, req.body, 'body');
-    const { entityRef } = await access.entityRoute(
-      req,
-      releaseCreatePermission,
-      'create releases of',
-      credentials,
-    );
-    const details = await releases.createRelease({
-      entityRef,
-      request,
-      actor: await control.actorOf(credentials),
-      httpRequest: req,
+    const call = await httpCall(req);
+    const details = await operations.createRelease({
+      ...call,
+      entity: access.entityPath(req),
+      body: req.body,
     });
     res.status(201).json(details);
   });
 
   router.get('/releases/:id', async (req, res) => {
-    const credentials = await access.credentials(req);
-    const { path } = await authorizeRelease(
-      req,
-      credentials,
-      releaseReadPermission,
-      'read the releases of',
+    res.json(
+      await operations.getRelease({
+        ...(await httpCall(req)),
+        releaseId: req.params.id,
+      }),
     );
-    res.json(await releases.getDetails(path.id));
   });
 
   router.patch('/releases/:id', async (req, res) => {
@@ -105,74 +89,37 @@ export function createReleasesRouter(
         id: path.id,
         request,
         actor,
-        httpRequest: req,
+        via: { channel: 'http', request: req },
       }),
     );
   });
 
   router.put('/releases/:id/checklist/:itemId', async (req, res) => {
-    const credentials = await access.credentials(req);
-    const request = parseInput(checklistItemUpdateSchema, req.body, 'body');
-    const waive = request.status === 'waived';
-    const { path } = await authorizeRelease(
-      req,
-      credentials,
-      waive ? checklistWaivePermission : checklistAttestPermission,
-      waive ? 'waive checklist items of' : 'attest checklist items of',
-    );
     res.json(
-      await releases.updateChecklistItem({
-        id: path.id,
-        itemId: path.itemId!,
-        request,
-        actor: await control.actorOf(credentials),
-        httpRequest: req,
+      await operations.updateChecklistItem({
+        ...(await httpCall(req)),
+        releaseId: req.params.id,
+        itemId: req.params.itemId,
+        body: req.body,
       }),
     );
   });
 
   router.post('/releases/:id/evidence', async (req, res) => {
-    const credentials = await access.credentials(req);
-    const request = parseInput(evidenceSchema, req.body, 'body');
-    // Evidence is machine input, like pushed events.
-    const { path } = await authorizeRelease(
-      req,
-      credentials,
-      eventsPushPermission,
-      'record checklist evidence for',
-    );
     res.json(
-      await releases.recordEvidence({
-        id: path.id,
-        request,
-        actor: await control.actorOf(credentials),
-        httpRequest: req,
+      await operations.recordEvidence({
+        ...(await httpCall(req)),
+        releaseId: req.params.id,
+        body: req.body,
       }),
     );
   });
 
   router.post('/releases/:id/approvals', async (req, res) => {
-    const credentials = await access.credentials(req);
-    const request = parseInput(approvalSchema, req.body, 'body');
-    const { path, release } = await authorizeRelease(
-      req,
-      credentials,
-      releaseApprovePermission,
-      'approve or reject releases of',
-    );
-    if (request.overrideFreeze) {
-      await control.authorizeEntities({
-        credentials,
-        entityRefs: [release.entityRef],
-        permission: freezeOverridePermission,
-        action: 'override a freeze for',
-      });
-    }
-    const details = await releases.decide({
-      id: path.id,
-      request,
-      actor: await control.actorOf(credentials),
-      httpRequest: req,
+    const details = await operations.decide({
+      ...(await httpCall(req)),
+      releaseId: req.params.id,
+      body: req.body,
     });
     res.status(201).json(details);
   });
@@ -189,7 +136,7 @@ export function createReleasesRouter(
       await releases.notifyTeam({
         id: path.id,
         actor: await control.actorOf(credentials),
-        httpRequest: req,
+        via: { channel: 'http', request: req },
       }),
     );
   });

@@ -5,7 +5,7 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import { Actor } from '../releases/ApprovalPolicy';
 import { findChecklistDefinition } from '../releases/ChecklistBuilder';
-import { AuditRequest, ReleaseReadiness } from '../releases/ReleaseReadiness';
+import { CallChannel, ReleaseReadiness } from '../releases/ReleaseReadiness';
 import {
   assertChecklistOpen,
   assertSameArtifact,
@@ -46,7 +46,7 @@ export interface RecordReportOptions {
   /** `?source=`: who produced the report; default the format. */
   source?: string;
   actor: Actor;
-  httpRequest?: AuditRequest;
+  via?: CallChannel;
 }
 
 /**

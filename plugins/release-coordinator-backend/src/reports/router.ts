@@ -85,7 +85,7 @@ export function createReportsRouter(
         url: query.url,
         source: query.source,
         actor: await control.actorOf(credentials),
-        httpRequest: req,
+        via: { channel: 'http', request: req },
       }),
     );
   });

@@ -1,8 +1,4 @@
-import {
-  AuditorService,
-  AuditorServiceCreateEventOptions,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
@@ -12,9 +8,7 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import { ReleaseStore } from '../database/ReleaseStore';
 import { NOTIFICATION_TOPIC } from '../releases/ReleaseEvents';
-
-/** The HTTP request behind a call, so auditor events name the real caller. */
-export type RollbackAuditRequest = AuditorServiceCreateEventOptions['request'];
+import { auditChannel, CallChannel } from '../releases/ReleaseReadiness';
 
 /** What happened to a rollback, as audited. */
 export type RollbackAction = 'requested' | 'succeeded' | 'failed' | 'dry-run';
@@ -56,9 +50,9 @@ export class RollbackEvents {
   async changed(
     rollback: Rollback,
     action: RollbackAction,
-    request?: RollbackAuditRequest,
+    via?: CallChannel,
   ): Promise<void> {
-    await this.audit(rollback, action, request);
+    await this.audit(rollback, action, via);
     await this.signal(rollback);
     if (action !== 'succeeded') {
       await this.notify(rollback, action);
@@ -76,18 +70,20 @@ export class RollbackEvents {
     reason: string;
     targetDeploymentId?: string;
     error: Error;
-    request?: RollbackAuditRequest;
+    via?: CallChannel;
   }): Promise<void> {
     const { auditor, logger } = this.options;
+    const channel = auditChannel(options.via);
     try {
       const event = await auditor.createEvent({
         eventId: 'rollback',
         severityLevel: 'high',
-        request: options.request,
-        meta: { actor: options.initiator },
+        request: channel.request,
+        meta: { actor: options.initiator, ...channel.meta },
       });
       await event.fail({
         meta: {
+          ...channel.meta,
           action: 'refused',
           entityRef: options.entityRef,
           environment: options.environment,
@@ -131,10 +127,12 @@ export class RollbackEvents {
   private async audit(
     rollback: Rollback,
     action: RollbackAction,
-    request?: RollbackAuditRequest,
+    via?: CallChannel,
   ): Promise<void> {
     const { auditor, auditTrail, logger } = this.options;
+    const channel = auditChannel(via);
     const meta = {
+      ...channel.meta,
       action,
       rollbackId: rollback.id,
       entityRef: rollback.entityRef,
@@ -153,8 +151,8 @@ export class RollbackEvents {
       const event = await auditor.createEvent({
         eventId: 'rollback',
         severityLevel: 'high',
-        request,
-        meta: { actor: rollback.initiator },
+        request: channel.request,
+        meta: { actor: rollback.initiator, ...channel.meta },
       });
       if (action === 'failed') {
         await event.fail({

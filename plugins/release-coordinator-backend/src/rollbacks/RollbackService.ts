@@ -31,7 +31,8 @@ import { ReleaseStore } from '../database/ReleaseStore';
 import { DeploymentChangeListener } from '../deployments/DeploymentService';
 import { describeDuration, RollbackSettings } from './config';
 import { toWireRollback } from './DatabaseRollbackStore';
-import { RollbackAuditRequest, RollbackEvents } from './RollbackEvents';
+import { CallChannel } from '../releases/ReleaseReadiness';
+import { RollbackEvents } from './RollbackEvents';
 import { resolveRollbackPlan, ResolvedRollbackPlan } from './rollbackPlan';
 import {
   ListRollbacksOptions,
@@ -75,8 +76,8 @@ export interface StartRollbackOptions {
   /** The caller's credentials, for the catalog lookup of the entity. */
   credentials?: BackstageCredentials;
   automation?: RollbackAutomation;
-  /** The HTTP request, so the auditor event names the real caller. */
-  httpRequest?: RollbackAuditRequest;
+  /** How the call came in (HTTP route, action), for the auditor events. */
+  via?: CallChannel;
 }
 
 /** What {@link RollbackService} needs. */
@@ -251,7 +252,7 @@ export class RollbackService {
             targetDeploymentId: options.targetDeploymentId,
           }),
           error,
-          request: options.httpRequest,
+          via: options.via,
         });
       }
       throw error;
@@ -331,7 +332,7 @@ export class RollbackService {
         await this.events.changed(
           toWireRollback(recorded.rollback),
           refusal ? 'failed' : 'dry-run',
-          options.httpRequest,
+          options.via,
         );
       }
       return toWireRollback(recorded.rollback);
@@ -350,7 +351,7 @@ export class RollbackService {
     await this.events.changed(
       toWireRollback(started.rollback),
       'requested',
-      options.httpRequest,
+      options.via,
     );
     return this.execute({
       rollback: started.rollback,
@@ -391,7 +392,7 @@ export class RollbackService {
           `${provider.id} refused the rollback: ${message}`,
         ),
       );
-      await this.events.changed(failed, 'failed', options.httpRequest);
+      await this.events.changed(failed, 'failed', options.via);
       const answer =
         error instanceof Error && error.name === 'ConflictError'
           ? new ConflictError(message)
@@ -425,7 +426,7 @@ export class RollbackService {
       }),
     );
     if (recorded.state === 'succeeded' || recorded.state === 'failed') {
-      await this.events.changed(recorded, recorded.state, options.httpRequest);
+      await this.events.changed(recorded, recorded.state, options.via);
       return recorded;
     }
     await this.events.signal(recorded);

@@ -1,5 +1,4 @@
 import {
-  deploymentRollbackPermission,
   ListResponse,
   releaseReadPermission,
   Rollback,
@@ -9,13 +8,12 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAccess } from '../access/HttpAccess';
+import { Operations } from '../operations/Operations';
 import { parseInput } from '../service/validation';
 import { RollbackService } from './RollbackService';
 import {
-  createRollbackSchema,
   IDEMPOTENCY_KEY_HEADER,
   listRollbacksQuerySchema,
-  parseIdempotencyKey,
   rollbackPathSchema,
   rollbackPlanQuerySchema,
 } from './validation';
@@ -24,6 +22,8 @@ import {
 export interface RollbacksRouterOptions {
   access: HttpAccess;
   rollbacks: RollbackService;
+  /** What routes and actions share (src/operations). */
+  operations: Operations;
 }
 
 /**
@@ -33,32 +33,19 @@ export interface RollbacksRouterOptions {
 export function createRollbacksRouter(
   options: RollbacksRouterOptions,
 ): express.Router {
-  const { access, rollbacks } = options;
+  const { access, rollbacks, operations } = options;
   const router = Router();
   router.use(express.json());
 
   router.post(
     '/entities/:kind/:namespace/:name/rollbacks',
     async (req, res) => {
-      const credentials = await access.credentials(req);
-      const idempotencyKey = parseIdempotencyKey(
-        req.header(IDEMPOTENCY_KEY_HEADER),
-      );
-      const request = parseInput(createRollbackSchema, req.body, 'body');
-      const { entityRef } = await access.entityRoute(
-        req,
-        deploymentRollbackPermission,
-        'roll back',
-        credentials,
-      );
-      const actor = await access.control.actorOf(credentials);
-      const rollback = await rollbacks.start({
-        entityRef,
-        ...request,
-        idempotencyKey,
-        initiator: actor.ref,
-        credentials,
-        httpRequest: req,
+      const call = await access.call(req);
+      const rollback = await operations.startRollback({
+        ...call,
+        entity: access.entityPath(req),
+        idempotencyKey: req.header(IDEMPOTENCY_KEY_HEADER),
+        body: req.body,
       });
       const body: RollbackResponse = { rollback };
       res.status(202).json(body);

@@ -10,7 +10,6 @@ import {
   HealthResponse,
   ListResponse,
   Release,
-  releaseReadPermission,
 } from '@release-coordinator/backstage-plugin-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -31,7 +30,7 @@ import { readReportSettings } from '../reports/config';
 import { createReportsRouter } from '../reports/router';
 import { AccessControl } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
-import { listReleasesQuerySchema, parseInput } from './validation';
+import { Operations } from '../operations/Operations';
 
 /** What the router needs from the plugin's wiring. */
 export interface RouterOptions {
@@ -49,13 +48,15 @@ export interface RouterOptions {
   costs: CostService;
   webhooks: WebhookService;
   rollbacks: RollbackService;
+  /** What routes and actions share (src/operations). */
+  operations: Operations;
 }
 
 /** Creates the HTTP API of the plugin (see src/schema/openapi.yaml). */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { config, logger, httpAuth, store } = options;
+  const { config, logger, httpAuth, operations } = options;
   const access = new HttpAccess(httpAuth, options.access);
   const routerOptions = { ...options, access };
 
@@ -79,21 +80,11 @@ export async function createRouter(
   });
 
   router.get('/entities/:kind/:namespace/:name/releases', async (req, res) => {
-    const credentials = await access.credentials(req);
-    const query = parseInput(listReleasesQuerySchema, req.query, 'query');
-    const { entityRef } = await access.entityRoute(
-      req,
-      releaseReadPermission,
-      'read the releases of',
-      credentials,
-    );
-
-    const items = await store.listReleases({
-      entityRef,
-      environment: query.environment,
-      limit: query.limit,
+    const body: ListResponse<Release> = await operations.listReleases({
+      ...(await access.call(req)),
+      entity: access.entityPath(req),
+      query: req.query,
     });
-    const body: ListResponse<Release> = { items };
     res.json(body);
   });
 

@@ -23,7 +23,8 @@ export const listReleasesQuerySchema = z
 export function parseInput<T extends z.ZodTypeAny>(
   schema: T,
   input: unknown,
-  where: 'path' | 'query' | 'body',
+  /** `input` for the input of an action. */
+  where: 'path' | 'query' | 'body' | 'input',
 ): z.infer<T> {
   const result = schema.safeParse(input);
   if (!result.success) {
