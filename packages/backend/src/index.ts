@@ -31,6 +31,11 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 backend.add(import('@release-coordinator/backstage-plugin-backend'));
+// Release Coordinator's actions (readiness, releases, approvals, rollbacks,
+// metrics) as MCP tools for AI agents at /api/mcp-actions/v1, acting with
+// the caller's own credentials (docs/agents.md); which plugins' actions are
+// served is `backend.actions.pluginSources` (app-config.yaml).
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 // Deterministic demo deployments and incidents for the example services;
 // on only where `releaseCoordinator.demo.enabled` is true (app-config.yaml).
 backend.add(
