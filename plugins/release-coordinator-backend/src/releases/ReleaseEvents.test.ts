@@ -103,13 +103,17 @@ describe.each(databases.eachSupportedId())(
     });
 
     function create(
-      options: { plan?: ReleasePlan; environment?: string } = {},
+      options: {
+        plan?: ReleasePlan;
+        environment?: string;
+        version?: string;
+      } = {},
     ): Promise<ReleaseDetails> {
       return service.createRelease({
         entityRef: paymentsRef,
         actor: people.alice,
         request: {
-          version: '1.4.0',
+          version: options.version ?? '1.4.0',
           environment: options.environment ?? 'production',
           commitSha: COMMIT,
           plan: options.plan ?? simplePlan,
@@ -331,12 +335,12 @@ describe.each(databases.eachSupportedId())(
               link: `/catalog/default/component/payments/release-readiness?release=${release.id}`,
               topic: 'release-coordinator',
               severity: 'normal',
-              scope: `release:${release.id}:ready`,
+              scope: `release:${release.id}`,
             },
           },
         ]);
 
-        // Further changes of a ready release do not notify again.
+        // Changes that leave the release ready do not notify again.
         await service.recordEvidence({
           id: release.id,
           actor: people.ci,
@@ -352,6 +356,54 @@ describe.each(databases.eachSupportedId())(
           request: { decision: 'approve' },
         });
         expect(send).toHaveBeenCalledTimes(1);
+      });
+
+      it('updates the one notification when the release is approved or rejected', async () => {
+        const approvedRelease = (await create()).release;
+        await passAutomaticItems(approvedRelease.id);
+        await attestManualItems(await service.getDetails(approvedRelease.id));
+        for (const actor of [people.carol, people.dave]) {
+          await service.decide({
+            id: approvedRelease.id,
+            actor,
+            request: { decision: 'approve' },
+          });
+        }
+        const rejectedRelease = (await create({ version: '1.5.0' })).release;
+        await passAutomaticItems(rejectedRelease.id);
+        await attestManualItems(await service.getDetails(rejectedRelease.id));
+        await service.decide({
+          id: rejectedRelease.id,
+          actor: people.dave,
+          request: { decision: 'reject', comment: 'not this week' },
+        });
+
+        expect(sent.map(n => [n.payload.scope, n.payload.title])).toEqual([
+          [
+            `release:${approvedRelease.id}`,
+            `Release 1.4.0 of ${paymentsRef} awaits approval for production`,
+          ],
+          [
+            `release:${approvedRelease.id}`,
+            `Release 1.4.0 of ${paymentsRef} approved for production`,
+          ],
+          [
+            `release:${rejectedRelease.id}`,
+            `Release 1.5.0 of ${paymentsRef} awaits approval for production`,
+          ],
+          [
+            `release:${rejectedRelease.id}`,
+            `Release 1.5.0 of ${paymentsRef} rejected for production`,
+          ],
+        ]);
+        // The update reaches the same people, links to the release and says
+        // who decided.
+        expect(sent[1].recipients).toEqual(sent[0].recipients);
+        expect(sent[1].payload.link).toBe(
+          `/catalog/default/component/payments/release-readiness?release=${approvedRelease.id}`,
+        );
+        expect(sent[1].payload.description).toContain('is approved');
+        expect(sent[1].payload.description).toContain('2 of 2 approvals');
       });
 
       it('adds the database admins when the plan migrates the database', async () => {
@@ -393,7 +445,21 @@ describe.each(databases.eachSupportedId())(
         expect(draft.release.state).toBe('draft');
         const ready = await passAutomaticItems(release.id);
         expect(ready.release.state).toBe('ready');
-        expect(send).toHaveBeenCalledTimes(2);
+        // One notification, updated: ready, no longer ready, ready again.
+        expect(sent.map(n => [n.payload.scope, n.payload.title])).toEqual([
+          [
+            `release:${release.id}`,
+            `Release 1.4.0 of ${paymentsRef} awaits approval for production`,
+          ],
+          [
+            `release:${release.id}`,
+            `Release 1.4.0 of ${paymentsRef} is no longer ready for production`,
+          ],
+          [
+            `release:${release.id}`,
+            `Release 1.4.0 of ${paymentsRef} awaits approval for production`,
+          ],
+        ]);
       });
 
       it('keeps the change when notifying fails', async () => {
@@ -476,7 +542,7 @@ describe.each(databases.eachSupportedId())(
         // The team notification, then the approvers'.
         expect(sent.map(s => s.payload.scope)).toEqual([
           `release:${release.id}:team`,
-          `release:${release.id}:ready`,
+          `release:${release.id}`,
         ]);
       });
 

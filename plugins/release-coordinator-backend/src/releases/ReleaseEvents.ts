@@ -72,10 +72,32 @@ export function releaseSummaryText(details: ReleaseDetails): string {
   )}; ${open}; ${approvals}.`;
 }
 
+/** States in which the approvers hold a notification about the release. */
+const NOTIFIED_STATES: ReleaseState[] = ['ready', 'approved'];
+
+/** The approvers' notification title for a release in `state`. */
+function approverTitle(release: Release): string {
+  const what = `Release ${release.version} of ${release.entityRef}`;
+  switch (release.state) {
+    case 'ready':
+      return `${what} awaits approval for ${release.environment}`;
+    case 'approved':
+      return `${what} approved for ${release.environment}`;
+    case 'rejected':
+      return `${what} rejected for ${release.environment}`;
+    case 'draft':
+      return `${what} is no longer ready for ${release.environment}`;
+    default:
+      return `${what} is ${release.state} in ${release.environment}`;
+  }
+}
+
 /**
  * What the world hears of a release change: a signal to open tabs after
- * every change, a notification to the eligible approvers when the release
- * becomes ready, and the team notification of the **Notify team** action.
+ * every change; one notification per release to the eligible approvers,
+ * sent when it becomes ready and updated in place as it moves on
+ * (approved, rejected, back to draft, deployed…); and the team notification
+ * of the **Notify team** action.
  */
 export class ReleaseEvents {
   constructor(private readonly options: ReleaseEventsOptions) {}
@@ -92,10 +114,13 @@ export class ReleaseEvents {
     previousState?: ReleaseState,
   ): Promise<void> {
     await this.signal(details.release, action);
+    const state = details.release.state;
+    // A release the approvers were told about, or one that just became
+    // ready: their one notification of it is sent or updated.
     if (
       previousState !== undefined &&
-      previousState !== 'ready' &&
-      details.release.state === 'ready'
+      previousState !== state &&
+      (state === 'ready' || NOTIFIED_STATES.includes(previousState))
     ) {
       try {
         await this.notifyApprovers(details);
@@ -133,8 +158,11 @@ export class ReleaseEvents {
   }
 
   /**
-   * Notifies the eligible approvers that a release awaits their decision.
-   * The creator and commit authors, who may not approve, are left out.
+   * Notifies the eligible approvers of where a release stands: that it
+   * awaits their decision, and later that it was approved, rejected or moved
+   * on. One notification per release (its scope), which the notifications
+   * backend updates and marks unread. The creator and commit authors, who
+   * may not approve, are left out.
    */
   async notifyApprovers(details: ReleaseDetails): Promise<void> {
     const { notifications, logger } = this.options;
@@ -145,7 +173,7 @@ export class ReleaseEvents {
     const groups = await this.approverGroups(release);
     if (groups.length === 0) {
       logger?.info(
-        `Release ${release.id} is ready and needs no approval in ${release.environment}; nobody to notify`,
+        `Release ${release.id} is ${release.state} and needs no approval in ${release.environment}; nobody to notify`,
       );
       return;
     }
@@ -159,12 +187,12 @@ export class ReleaseEvents {
         ...(excluded.length > 0 && { excludeEntityRef: excluded }),
       },
       payload: {
-        title: `Release ${release.version} of ${release.entityRef} awaits approval for ${release.environment}`,
+        title: approverTitle(release),
         description: releaseSummaryText(details),
         link: releaseReadinessLink(release),
         topic: NOTIFICATION_TOPIC,
         severity: 'normal',
-        scope: `release:${release.id}:ready`,
+        scope: `release:${release.id}`,
       },
     });
   }

@@ -361,8 +361,10 @@ export class ReleaseService {
     options: Parameters<ApprovalService['decide']>[0],
   ): Promise<ReleaseDetails> {
     const { request } = options;
+    // The state before the decision, so the approvers' notification of the
+    // release is updated when it becomes approved or rejected.
     return this.announced(
-      undefined,
+      options.id,
       details => {
         if (request.decision === 'reject') {
           return 'reject';

@@ -39,14 +39,15 @@ function describe(rollback: Rollback): string {
 /**
  * What the world hears of a rollback: an auditor event (high severity) and
  * an audit row for every request and outcome, a signal to open Deployments
- * tabs on every state change, and a notification to the entity's owners
- * when it starts and when it fails. Never throws: the rollback is stored; a
- * missed signal or notification is logged.
+ * tabs on every state change, and one notification per rollback to the
+ * entity's owners, sent when it starts and updated in place (same scope)
+ * when it succeeds or fails. Never throws: the rollback is stored; a missed
+ * signal or notification is logged.
  */
 export class RollbackEvents {
   constructor(private readonly options: RollbackEventsOptions) {}
 
-  /** Audits, signals and (for start, failure, dry run) notifies. */
+  /** Audits, signals and notifies (one notification, updated). */
   async changed(
     rollback: Rollback,
     action: RollbackAction,
@@ -54,9 +55,7 @@ export class RollbackEvents {
   ): Promise<void> {
     await this.audit(rollback, action, via);
     await this.signal(rollback);
-    if (action !== 'succeeded') {
-      await this.notify(rollback, action);
-    }
+    await this.notify(rollback, action);
   }
 
   /**
@@ -227,7 +226,9 @@ export class RollbackEvents {
           link: deploymentsLink(rollback.entityRef),
           topic: NOTIFICATION_TOPIC,
           severity: action === 'failed' ? 'high' : 'normal',
-          scope: `rollback:${rollback.id}:${action}`,
+          // One notification per rollback: the notifications backend
+          // updates (and marks unread) the one with the same scope.
+          scope: `rollback:${rollback.id}`,
         },
       });
     } catch (error) {
