@@ -1,12 +1,12 @@
 /*
- * The pure definitions of METRICS.md (version 1) that both the backend and
+ * The pure definitions of METRICS.md (version 2) that both the backend and
  * the frontend need: DORA tier classification per report year, and the
  * human definition of every metric (shown on hover next to each number).
  */
 import { DoraReportYear, DoraTier, MetricName } from './metrics';
 
 /** Version of METRICS.md these definitions implement. */
-export const METRIC_DEFINITIONS_VERSION = 1 as const;
+export const METRIC_DEFINITIONS_VERSION = 2 as const;
 
 /** The report year whose bands apply when none is configured. */
 export const DEFAULT_DORA_REPORT_YEAR: DoraReportYear = 2023;
@@ -169,7 +169,7 @@ export interface MetricDefinition {
   definition: string;
 }
 
-/** Human definitions of every metric, from METRICS.md (version 1). */
+/** Human definitions of every metric, from METRICS.md (version 2). */
 export const METRIC_DEFINITIONS: Record<MetricName, MetricDefinition> = {
   deploymentFrequency: {
     title: 'Deployment frequency',
@@ -193,13 +193,14 @@ export const METRIC_DEFINITIONS: Record<MetricName, MetricDefinition> = {
     title: 'Change failure rate',
     unit: '%',
     definition:
-      'Share of succeeded deployments in the window that failed in production: rolled back, or followed by a critical or major incident before the next deployment. Each deployment counts once.',
+      "DORA's change fail rate. Share of succeeded deployments in the window that failed in production: rolled back, or followed by a critical or major incident before the next deployment. Each deployment counts once.",
   },
   meanTimeToRecovery: {
-    title: 'Time to recovery',
+    // DORA's name since 2023; ours (meanTimeToRecovery) in the definition.
+    title: 'Failed deployment recovery time',
     unit: 'duration',
     definition:
-      'Resolved minus started time of critical and major incidents resolved in the window; mean and median (the tier uses the median).',
+      "Our time to recovery (meanTimeToRecovery), DORA's failed deployment recovery time. Resolved minus started time of critical and major incidents resolved in the window; mean and median (the tier uses the median).",
   },
   uptime: {
     title: 'Uptime',
@@ -224,5 +225,11 @@ export const METRIC_DEFINITIONS: Record<MetricName, MetricDefinition> = {
     unit: 'currency',
     definition:
       'Sum of daily cost records over the whole UTC days of the window before the day of its end (all sources added), per day and per succeeded deployment, with the change against the previous window. Several currencies are shown separately.',
+  },
+  deploymentReworkRate: {
+    title: 'Deployment rework rate',
+    unit: '%',
+    definition:
+      'DORA 2024. Share of succeeded deployments and rollbacks that finished in the window and were unplanned: every rollback, and every deployment that started while a critical or major incident of the same entity and environment was open (incidents without environment count as production). A deployment without a start time uses its finish time. No tier.',
   },
 };

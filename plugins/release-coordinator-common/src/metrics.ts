@@ -20,6 +20,7 @@ export const METRIC_NAMES = [
   'deploymentDuration',
   'rollbackFrequency',
   'infrastructureCost',
+  'deploymentReworkRate',
 ] as const;
 
 /** One of {@link METRIC_NAMES}. */
@@ -82,6 +83,17 @@ export interface RollbackFrequencyMetric {
   perDeploy: number | null;
 }
 
+/**
+ * Deployment rework rate (DORA 2024): of the succeeded deploys and
+ * rollbacks, the share that were rollbacks or started while a critical or
+ * major incident was open. No tier.
+ */
+export interface DeploymentReworkRateMetric {
+  value: number | null;
+  rework: number;
+  deployments: number;
+}
+
 /** Infrastructure cost over the N whole days before the day of `end`. */
 export interface InfrastructureCostMetric {
   /** null when there are several currencies (see byCurrency) or no records. */
@@ -105,6 +117,7 @@ export interface DeliveryMetrics {
   deploymentDuration: DeploymentDurationMetric;
   rollbackFrequency: RollbackFrequencyMetric;
   infrastructureCost: InfrastructureCostMetric;
+  deploymentReworkRate: DeploymentReworkRateMetric;
 }
 
 /** `GET /entities/:kind/:namespace/:name/metrics` response. */
@@ -112,7 +125,7 @@ export interface MetricsResponse {
   entityRef: string;
   environment: string;
   window: { start: string; end: string; days: number };
-  definitionsVersion: 1;
+  definitionsVersion: 2;
   metrics: DeliveryMetrics;
   previous: DeliveryMetrics;
   /** For Group/System/Domain: the member entities aggregated. */

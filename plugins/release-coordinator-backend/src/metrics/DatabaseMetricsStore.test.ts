@@ -231,17 +231,20 @@ describe.each(databases.eachSupportedId())(
           failed: 1,
           failedInProduction: 0,
           rollbacks: 0,
+          reworkDeploys: 0,
           leadTimes: [],
           durations: [],
         },
         {
-          // in-range, rolled back by `rollback`
+          // in-range, rolled back by `rollback`; rework: it started while
+          // open-since-october was open
           entityRef: payments,
           ...day('2026-11-02'),
           succeeded: 1,
           failed: 0,
           failedInProduction: 1,
           rollbacks: 0,
+          reworkDeploys: 1,
           leadTimes: [4 * 3600],
           durations: [600],
         },
@@ -252,6 +255,7 @@ describe.each(databases.eachSupportedId())(
           failed: 0,
           failedInProduction: 0,
           rollbacks: 1,
+          reworkDeploys: 0,
           leadTimes: [],
           durations: [],
         },
@@ -262,6 +266,7 @@ describe.each(databases.eachSupportedId())(
           failed: 0,
           failedInProduction: 0,
           rollbacks: 0,
+          reworkDeploys: 0,
           leadTimes: [],
           durations: [],
         },

@@ -94,6 +94,7 @@ function emptySlot(entityRef: string, start: number, end: number) {
     failed: 0,
     failedInProduction: 0,
     rollbacks: 0,
+    reworkDeploys: 0,
     leadTimes: [] as number[],
     durations: [] as number[],
   };
@@ -251,7 +252,7 @@ export class DatabaseMetricsStore implements MetricsStore {
 
   /**
    * The slots of the partial days, from the deployments and their failure
-   * flags: two queries whatever the number of days.
+   * and rework flags: three queries whatever the number of days.
    */
   private async readPartialDays(
     entityRefs: string[],
@@ -262,21 +263,25 @@ export class DatabaseMetricsStore implements MetricsStore {
       return [];
     }
     const ranges = days.map(day => ({ from: day.start, to: day.end }));
-    const [rows, failedRows] = await Promise.all([
+    const flagged = (table: string) =>
+      finishedIn(
+        this.db(table)
+          .select('deployment_id')
+          .whereIn('entity_ref', entityRefs)
+          .andWhere('environment', environment),
+        ranges,
+      ) as Promise<Array<{ deployment_id: string }>>;
+    const [rows, failedRows, reworkRows] = await Promise.all([
       deploymentFacts(this.db, {
         entityRefs,
         environment,
         ranges,
       }) as Promise<Array<DeploymentFactRow & { entity_ref: string }>>,
-      finishedIn(
-        this.db('metrics_failed_deployments')
-          .select('deployment_id')
-          .whereIn('entity_ref', entityRefs)
-          .andWhere('environment', environment),
-        ranges,
-      ) as Promise<Array<{ deployment_id: string }>>,
+      flagged('metrics_failed_deployments'),
+      flagged('metrics_rework_deployments'),
     ]);
     const failed = new Set(failedRows.map(row => row.deployment_id));
+    const rework = new Set(reworkRows.map(row => row.deployment_id));
     const slots = new Map<string, ReturnType<typeof emptySlot>>();
     for (const row of rows) {
       const d = toMetricsDeployment(row, row.entity_ref);
@@ -299,10 +304,12 @@ export class DatabaseMetricsStore implements MetricsStore {
         slot = emptySlot(d.entityRef, start, end);
         slots.set(key, slot);
       }
+      const succeededDeploy = d.kind === 'deploy' && d.status === 'succeeded';
       addDeployment(
         slot,
         d,
-        d.kind === 'deploy' && d.status === 'succeeded' && failed.has(d.id),
+        succeededDeploy && failed.has(d.id),
+        succeededDeploy && rework.has(d.id),
       );
     }
     return [...slots.values()].map(slot => ({

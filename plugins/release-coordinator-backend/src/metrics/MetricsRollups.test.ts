@@ -109,6 +109,9 @@ describe.each(databases.eachSupportedId())(
       const failed = await knex('metrics_failed_deployments')
         .select('deployment_id')
         .orderBy('deployment_id');
+      const rework = await knex('metrics_rework_deployments')
+        .select('deployment_id')
+        .orderBy('deployment_id');
       return {
         daily: daily.map(row => ({
           ...row,
@@ -116,6 +119,7 @@ describe.each(databases.eachSupportedId())(
           durations: [...decodeSamples(row.durations)].sort(),
         })),
         failed: failed.map(row => row.deployment_id),
+        rework: rework.map(row => row.deployment_id),
       };
     }
 
@@ -123,6 +127,7 @@ describe.each(databases.eachSupportedId())(
     async function fromScratch() {
       await knex('metrics_daily').del();
       await knex('metrics_failed_deployments').del();
+      await knex('metrics_rework_deployments').del();
       await knex('metrics_dirty').del();
       const pairs = await knex('deployments')
         .distinct('entity_ref', 'environment')

@@ -2,6 +2,7 @@ import { Knex } from 'knex';
 import { isPostgres } from '../database/client';
 import { toDbTimestamp } from '../database/timestamps';
 import { LatestDeployIndex } from './changeFailures';
+import { isReworkDeploy, OpenIncidentTimes } from './rework';
 import { DeploymentSlot, MetricsDeployment } from './MetricsStore';
 
 /** Milliseconds of one day. */
@@ -201,6 +202,7 @@ export interface DailyFacts {
   failed: number;
   failedInProduction: number;
   rollbacks: number;
+  reworkDeploys: number;
   leadTimes: number[];
   durations: number[];
 }
@@ -214,6 +216,7 @@ export const FACT_COLUMNS = [
   'failed',
   'failed_in_production',
   'rollbacks',
+  'rework_deploys',
   'lead_times',
   'durations',
 ] as const;
@@ -224,6 +227,7 @@ export interface FactColumns {
   failed: number | string;
   failed_in_production: number | string;
   rollbacks: number | string;
+  rework_deploys: number | string;
   lead_times: Buffer | null;
   durations: Buffer | null;
 }
@@ -244,6 +248,7 @@ export function factsSlot(
     failed: Number(row.failed),
     failedInProduction: Number(row.failed_in_production),
     rollbacks: Number(row.rollbacks),
+    reworkDeploys: Number(row.rework_deploys),
     leadTimes: decode(row.lead_times),
     durations: decode(row.durations),
   };
@@ -256,6 +261,7 @@ export function emptyDay(): DailyFacts {
     failed: 0,
     failedInProduction: 0,
     rollbacks: 0,
+    reworkDeploys: 0,
     leadTimes: [],
     durations: [],
   };
@@ -263,12 +269,14 @@ export function emptyDay(): DailyFacts {
 
 /**
  * Adds a deployment to the facts of its day (METRICS.md 1, 2, 3, 7, 8; 4
- * through `failed`, the succeeded deploys that failed in production).
+ * through `failed`, the succeeded deploys that failed in production; 10
+ * through `rework`, the succeeded deploys that started during an incident).
  */
 export function addDeployment(
   facts: DailyFacts,
   d: MetricsDeployment,
   failed: boolean,
+  rework: boolean,
 ): void {
   if (d.kind === 'rollback') {
     facts.rollbacks++;
@@ -277,6 +285,7 @@ export function addDeployment(
   if (d.status === 'succeeded') {
     facts.succeeded++;
     if (failed) facts.failedInProduction++;
+    if (rework) facts.reworkDeploys++;
     for (const committedAt of d.commitTimes) {
       const lead = (d.finishedAt - committedAt) / 1000;
       if (lead > 0) facts.leadTimes.push(lead);
@@ -315,7 +324,8 @@ export async function bumpDayVersions(
 }
 
 /**
- * Keeps the daily rollups (`metrics_daily`, `metrics_failed_deployments`)
+ * Keeps the daily rollups (`metrics_daily`, `metrics_failed_deployments`,
+ * `metrics_rework_deployments`)
  * in step with `deployments` and `incidents`, from the marks their triggers
  * leave in `metrics_dirty` (migration 20261126160000_metrics_rollups.js).
  */
@@ -512,8 +522,26 @@ export class MetricsRollups {
       if (target) failed.add(target.id);
     }
 
+    // METRICS.md 10: the critical and major incidents open at the start of
+    // a rebuilt deploy (its finishedAt without one); a change of any of
+    // them marked the entity from a time at or before that start.
+    let earliestStart = Infinity;
+    for (const d of succeeded) {
+      earliestStart = Math.min(earliestStart, d.startedAt ?? d.finishedAt);
+    }
+    const openIncidents =
+      earliestStart === Infinity
+        ? new OpenIncidentTimes([])
+        : await this.openIncidentTimes(
+            tx,
+            entityRef,
+            environment,
+            earliestStart,
+          );
+
     const days = new Map<number, DailyFacts>();
     const failedRows: Array<Record<string, string>> = [];
+    const reworkRows: Array<Record<string, string>> = [];
     for (const d of deployments) {
       const day = Math.floor(d.finishedAt / DAY_MS);
       let facts = days.get(day);
@@ -523,15 +551,16 @@ export class MetricsRollups {
       }
       const isFailed =
         d.kind === 'deploy' && d.status === 'succeeded' && failed.has(d.id);
-      addDeployment(facts, d, isFailed);
-      if (isFailed) {
-        failedRows.push({
-          deployment_id: d.id,
-          entity_ref: entityRef,
-          environment,
-          finished_at: toDbTimestamp(new Date(d.finishedAt)),
-        });
-      }
+      const isRework = isReworkDeploy(d, openIncidents);
+      addDeployment(facts, d, isFailed, isRework);
+      const row = {
+        deployment_id: d.id,
+        entity_ref: entityRef,
+        environment,
+        finished_at: toDbTimestamp(new Date(d.finishedAt)),
+      };
+      if (isFailed) failedRows.push(row);
+      if (isRework) reworkRows.push(row);
     }
 
     const replaced = tx('metrics_daily')
@@ -556,6 +585,7 @@ export class MetricsRollups {
       failed: facts.failed,
       failed_in_production: facts.failedInProduction,
       rollbacks: facts.rollbacks,
+      rework_deploys: facts.reworkDeploys,
       lead_times: encodeSamples(facts.leadTimes),
       durations: encodeSamples(facts.durations),
     }));
@@ -573,5 +603,56 @@ export class MetricsRollups {
         .onConflict('deployment_id')
         .merge();
     }
+
+    await tx('metrics_rework_deployments')
+      .where({ entity_ref: entityRef, environment })
+      .andWhere('finished_at', '>=', toDbTimestamp(new Date(from)))
+      .del();
+    for (let i = 0; i < reworkRows.length; i += CHUNK / 4) {
+      await tx('metrics_rework_deployments')
+        .insert(reworkRows.slice(i, i + CHUNK / 4))
+        .onConflict('deployment_id')
+        .merge();
+    }
+  }
+
+  /**
+   * The times at which a critical or major incident of the entity and
+   * environment (no environment counts as production) is open, from the
+   * incidents open at or after `since`.
+   */
+  private async openIncidentTimes(
+    tx: Knex.Transaction,
+    entityRef: string,
+    environment: string,
+    since: number,
+  ): Promise<OpenIncidentTimes> {
+    const rows: Array<{
+      started_ms: number | string;
+      resolved_ms: number | string | null;
+    }> = await tx('incidents')
+      .select(
+        epochMsColumn(tx, 'started_at', 'started_ms'),
+        epochMsColumn(tx, 'resolved_at', 'resolved_ms'),
+      )
+      .where('entity_ref', entityRef)
+      .andWhere(builder => {
+        builder.where('environment', environment);
+        // METRICS.md: an incident with no environment counts as production.
+        if (environment === 'production') builder.orWhereNull('environment');
+      })
+      .andWhere(builder =>
+        builder
+          .whereNull('resolved_at')
+          .orWhere('resolved_at', '>', toDbTimestamp(new Date(since))),
+      )
+      // A literal, not parameters (see rebuild).
+      .whereRaw(`severity IN ('critical', 'major')`);
+    return new OpenIncidentTimes(
+      rows.map(row => ({
+        startedAt: Number(row.started_ms),
+        resolvedAt: row.resolved_ms === null ? null : Number(row.resolved_ms),
+      })),
+    );
   }
 }

@@ -99,6 +99,7 @@ function sumCachedRows(rows: FactColumns[]): JoinedFacts {
     failed: 0,
     failedInProduction: 0,
     rollbacks: 0,
+    reworkDeploys: 0,
   };
   const leadTimes: Float64Array[] = [];
   const durations: Float64Array[] = [];
@@ -107,6 +108,7 @@ function sumCachedRows(rows: FactColumns[]): JoinedFacts {
     facts.failed += Number(row.failed);
     facts.failedInProduction += Number(row.failed_in_production);
     facts.rollbacks += Number(row.rollbacks);
+    facts.reworkDeploys += Number(row.rework_deploys);
     leadTimes.push(decodePackedSamples(row.lead_times));
     durations.push(decodePackedSamples(row.durations));
   }
@@ -408,6 +410,7 @@ export class MetricsScopes {
         failed: number;
         failedInProduction: number;
         rollbacks: number;
+        reworkDeploys: number;
         leadTimes: Buffer[];
         durations: Buffer[];
       }
@@ -418,6 +421,7 @@ export class MetricsScopes {
         failed: 0,
         failedInProduction: 0,
         rollbacks: 0,
+        reworkDeploys: 0,
         leadTimes: [],
         durations: [],
       });
@@ -438,6 +442,7 @@ export class MetricsScopes {
         sum.failed += Number(row.failed);
         sum.failedInProduction += Number(row.failed_in_production);
         sum.rollbacks += Number(row.rollbacks);
+        sum.reworkDeploys += Number(row.rework_deploys);
         if (row.lead_times) sum.leadTimes.push(row.lead_times);
         if (row.durations) sum.durations.push(row.durations);
       }
@@ -451,6 +456,7 @@ export class MetricsScopes {
         failed: sum.failed,
         failed_in_production: sum.failedInProduction,
         rollbacks: sum.rollbacks,
+        rework_deploys: sum.reworkDeploys,
         // Ascending: the metrics select from sorted runs without copying.
         lead_times: sortedSampleBytes(sum.leadTimes),
         durations: sortedSampleBytes(sum.durations),
@@ -524,13 +530,13 @@ export class MetricsScopes {
       const start = Date.parse(`${hour}:00:00.000Z`);
       out.push(cachedSlot(hours.get(hour)!, start, start + HOUR_MS));
     }
-    for (const { deployment, failed } of edgeFacts) {
+    for (const { deployment, failed, rework } of edgeFacts) {
       const slot = slots.find(
         candidate =>
           deployment.finishedAt >= candidate.start &&
           deployment.finishedAt < candidate.end,
       );
-      if (slot) addDeployment(slot.facts, deployment, failed);
+      if (slot) addDeployment(slot.facts, deployment, failed, rework);
     }
     for (const slot of slots) {
       out.push({
@@ -541,6 +547,7 @@ export class MetricsScopes {
         failed: slot.facts.failed,
         failedInProduction: slot.facts.failedInProduction,
         rollbacks: slot.facts.rollbacks,
+        reworkDeploys: slot.facts.reworkDeploys,
         leadTimes: Float64Array.from(slot.facts.leadTimes).sort(),
         durations: Float64Array.from(slot.facts.durations).sort(),
       });
@@ -600,7 +607,7 @@ export class MetricsScopes {
       for (let hour = start; hour < start + DAY_MS; hour += HOUR_MS) {
         perHour.set(hourKey(hour), emptyDay());
       }
-      for (const { deployment, failed } of await this.memberFacts(
+      for (const { deployment, failed, rework } of await this.memberFacts(
         environment,
         members,
         [{ from: start, to: start + DAY_MS }],
@@ -609,6 +616,7 @@ export class MetricsScopes {
           perHour.get(hourKey(deployment.finishedAt))!,
           deployment,
           failed,
+          rework,
         );
       }
       const rows: ScopeHourlyRow[] = [...perHour].map(([hour, facts]) => ({
@@ -618,6 +626,7 @@ export class MetricsScopes {
         failed: facts.failed,
         failed_in_production: facts.failedInProduction,
         rollbacks: facts.rollbacks,
+        rework_deploys: facts.reworkDeploys,
         // Ascending: the metrics select from sorted runs without copying.
         lead_times: encodePackedSamples(facts.leadTimes.sort((x, y) => x - y)),
         durations: encodePackedSamples(facts.durations.sort((x, y) => x - y)),
@@ -635,7 +644,7 @@ export class MetricsScopes {
 
   /**
    * The deployments of the members finished in the ranges, each with
-   * whether it failed in production: the deployments of every entity in
+   * whether it failed in production and whether it is rework: the deployments of every entity in
    * the ranges, kept for the members.
    */
   private async memberFacts(
@@ -646,24 +655,25 @@ export class MetricsScopes {
     const wanted = ranges.filter(
       range => range.to === undefined || range.from < range.to,
     );
-    // With each deployment, whether it failed in production.
+    type FlaggedRow = DeploymentFactRow & {
+      entity_ref: string;
+      failed_flag: number | null;
+      rework_flag: number | null;
+    };
+    // With each deployment, whether it failed in production and whether it
+    // is rework (METRICS.md 4, 10).
     const facts = (batch: FinishRange[]) =>
       deploymentFacts(this.db, { environment, ranges: batch }).select(
         this.db.raw(
           `(SELECT 1 FROM metrics_failed_deployments f
              WHERE f.deployment_id = deployments.id) AS failed_flag`,
         ),
-      ) as Promise<
-        Array<
-          DeploymentFactRow & {
-            entity_ref: string;
-            failed_flag: number | null;
-          }
-        >
-      >;
-    let rows: Array<
-      DeploymentFactRow & { entity_ref: string; failed_flag: number | null }
-    > = [];
+        this.db.raw(
+          `(SELECT 1 FROM metrics_rework_deployments w
+             WHERE w.deployment_id = deployments.id) AS rework_flag`,
+        ),
+      ) as Promise<FlaggedRow[]>;
+    let rows: FlaggedRow[] = [];
     if (isPostgres(this.db)) {
       // One round trip: PostgreSQL plans OR-ed ranges as a BitmapOr of
       // index ranges.
@@ -676,16 +686,21 @@ export class MetricsScopes {
     const failed = new Set(
       rows.filter(row => row.failed_flag !== null).map(row => row.id),
     );
+    const rework = new Set(
+      rows.filter(row => row.rework_flag !== null).map(row => row.id),
+    );
     const deployments = rows
       .filter(row => members.has(row.entity_ref))
       .map(row => toMetricsDeployment(row, row.entity_ref));
-    return deployments.map(deployment => ({
-      deployment,
-      failed:
-        deployment.kind === 'deploy' &&
-        deployment.status === 'succeeded' &&
-        failed.has(deployment.id),
-    }));
+    return deployments.map(deployment => {
+      const succeededDeploy =
+        deployment.kind === 'deploy' && deployment.status === 'succeeded';
+      return {
+        deployment,
+        failed: succeededDeploy && failed.has(deployment.id),
+        rework: succeededDeploy && rework.has(deployment.id),
+      };
+    });
   }
 
   /**

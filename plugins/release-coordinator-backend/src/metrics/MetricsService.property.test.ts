@@ -253,6 +253,25 @@ function referenceMetrics(options: {
     };
   }
 
+  // METRICS.md 10, read literally: D = succeeded deploys and rollbacks in W;
+  // rework when a rollback, or when some critical or major incident of the
+  // same entity is open at the start (startedAt ≤ start < resolvedAt, or
+  // unresolved), the start being finishedAt without a startedAt.
+  const D = deployments.filter(
+    d => d.status === 'succeeded' && inW(t(d.finishedAt)),
+  );
+  const reworked = D.filter(d => {
+    if (d.kind === 'rollback') return true;
+    const start = t(d.startedAt ?? d.finishedAt)!;
+    return incidents.some(
+      i =>
+        i.entityRef === d.entityRef &&
+        (i.severity === 'critical' || i.severity === 'major') &&
+        t(i.startedAt)! <= start &&
+        (i.resolvedAt === undefined || start < t(i.resolvedAt)!),
+    );
+  }).length;
+
   const failedInS = S.filter(d => failedIds.has(d.id)).length;
   const cfr = div(failedInS, S.length);
   const medianLead = refMedian(leads);
@@ -300,6 +319,11 @@ function referenceMetrics(options: {
       perDeploy: div(R.length, S.length),
     },
     infrastructureCost,
+    deploymentReworkRate: {
+      value: div(reworked, D.length),
+      rework: reworked,
+      deployments: D.length,
+    },
   };
 }
 
@@ -373,7 +397,14 @@ const historyArb = fc.integer({ min: 1, max: 3 }).chain(days =>
           environment: fc.constantFrom('production', 'staging', undefined),
           severity: fc.constantFrom('critical', 'major', 'minor'),
           startedAt: timeArb(days),
-          lengthMinutes: fc.option(fc.integer({ min: 0, max: 3000 })),
+          // On the 2-hour grid half of the time: a deploy then often starts
+          // exactly when an incident is resolved (not rework).
+          lengthMinutes: fc.option(
+            fc.oneof(
+              fc.integer({ min: 0, max: 3000 }),
+              fc.integer({ min: 0, max: 25 }).map(slots => slots * 120),
+            ),
+          ),
         }),
         { maxLength: 12 },
       ),

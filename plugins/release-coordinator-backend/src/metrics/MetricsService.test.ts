@@ -21,6 +21,7 @@ const ledger = 'component:default/ledger';
 const quiet = 'component:default/quiet';
 const edges = 'component:default/edges';
 const orders = 'component:default/orders';
+const rework = 'component:default/rework';
 
 const END = new Date('2026-11-26T12:00:00.000Z');
 const DAY = 86400;
@@ -203,6 +204,109 @@ const history: History = {
       externalId: 'before-start',
       finishedAt: '2026-11-25T11:59:59.999Z',
     },
+
+    // rework, window of 10 days: [2026-11-16T12:00, 2026-11-26T12:00).
+    // Deployment rework rate (METRICS.md 10); each is named for its case.
+    {
+      entityRef: rework,
+      externalId: 'w-rollback',
+      kind: 'rollback',
+      startedAt: '2026-11-17T09:50:00.000Z',
+      finishedAt: '2026-11-17T10:00:00.000Z',
+    },
+    {
+      // Starts exactly when W-a starts: rework.
+      entityRef: rework,
+      externalId: 'w-at-start',
+      startedAt: '2026-11-18T10:00:00.000Z',
+      finishedAt: '2026-11-18T10:30:00.000Z',
+    },
+    {
+      // Starts exactly when W-a is resolved: not rework.
+      entityRef: rework,
+      externalId: 'w-at-resolved',
+      startedAt: '2026-11-18T11:00:00.000Z',
+      finishedAt: '2026-11-18T11:10:00.000Z',
+    },
+    {
+      // W-b and W-c are both open: counted once.
+      entityRef: rework,
+      externalId: 'w-overlap',
+      startedAt: '2026-11-19T10:30:00.000Z',
+      finishedAt: '2026-11-19T10:40:00.000Z',
+    },
+    {
+      // Only the minor W-minor is open: not rework.
+      entityRef: rework,
+      externalId: 'w-minor',
+      startedAt: '2026-11-20T10:30:00.000Z',
+      finishedAt: '2026-11-20T10:40:00.000Z',
+    },
+    {
+      // Only W-staging (another environment) is open: not rework.
+      entityRef: rework,
+      externalId: 'w-other-environment',
+      startedAt: '2026-11-21T10:30:00.000Z',
+      finishedAt: '2026-11-21T10:40:00.000Z',
+    },
+    {
+      // W-no-env has no environment, so it counts for production: rework.
+      entityRef: rework,
+      externalId: 'w-no-env',
+      startedAt: '2026-11-22T10:30:00.000Z',
+      finishedAt: '2026-11-22T10:40:00.000Z',
+    },
+    {
+      // Failed: not in D at all, though W-no-env is open.
+      entityRef: rework,
+      externalId: 'w-failed',
+      status: 'failed',
+      startedAt: '2026-11-22T10:35:00.000Z',
+      finishedAt: '2026-11-22T10:45:00.000Z',
+    },
+    {
+      // A failed rollback is not in D either.
+      entityRef: rework,
+      externalId: 'w-failed-rollback',
+      kind: 'rollback',
+      status: 'failed',
+      startedAt: '2026-11-22T10:50:00.000Z',
+      finishedAt: '2026-11-22T10:55:00.000Z',
+    },
+    {
+      // Started before W-d, finished during it: its startedAt counts.
+      entityRef: rework,
+      externalId: 'w-before',
+      startedAt: '2026-11-23T09:50:00.000Z',
+      finishedAt: '2026-11-23T10:20:00.000Z',
+    },
+    {
+      // No startedAt: its finishedAt (during W-d) counts: rework.
+      entityRef: rework,
+      externalId: 'w-no-start',
+      finishedAt: '2026-11-23T10:30:00.000Z',
+    },
+    {
+      // W-open is still open: rework (a whole day of the rollup).
+      entityRef: rework,
+      externalId: 'w-open',
+      startedAt: '2026-11-24T10:00:00.000Z',
+      finishedAt: '2026-11-24T10:10:00.000Z',
+    },
+    {
+      // W-open still open, on the partial last day of the window: rework.
+      entityRef: rework,
+      externalId: 'w-open-late',
+      startedAt: '2026-11-26T08:00:00.000Z',
+      finishedAt: '2026-11-26T08:10:00.000Z',
+    },
+    {
+      // After the window's end: not in D.
+      entityRef: rework,
+      externalId: 'w-after-end',
+      startedAt: '2026-11-26T12:00:00.000Z',
+      finishedAt: '2026-11-26T12:10:00.000Z',
+    },
   ],
   incidents: [
     // payments: I1, I2, I3 all point at d10 (finished 2026-11-15T13:00).
@@ -292,6 +396,70 @@ const history: History = {
       startedAt: '2026-11-15T00:00:00.000Z',
       resolvedAt: '2026-11-16T00:00:00.000Z',
     },
+
+    // rework
+    {
+      entityRef: rework,
+      externalId: 'W-a',
+      severity: 'major',
+      environment: 'production',
+      startedAt: '2026-11-18T10:00:00.000Z',
+      resolvedAt: '2026-11-18T11:00:00.000Z',
+    },
+    {
+      entityRef: rework,
+      externalId: 'W-b',
+      severity: 'critical',
+      environment: 'production',
+      startedAt: '2026-11-19T10:00:00.000Z',
+      resolvedAt: '2026-11-19T11:00:00.000Z',
+    },
+    {
+      entityRef: rework,
+      externalId: 'W-c',
+      severity: 'major',
+      environment: 'production',
+      startedAt: '2026-11-19T10:15:00.000Z',
+      resolvedAt: '2026-11-19T12:00:00.000Z',
+    },
+    {
+      entityRef: rework,
+      externalId: 'W-minor',
+      severity: 'minor',
+      environment: 'production',
+      startedAt: '2026-11-20T10:00:00.000Z',
+      resolvedAt: '2026-11-20T11:00:00.000Z',
+    },
+    {
+      entityRef: rework,
+      externalId: 'W-staging',
+      severity: 'critical',
+      environment: 'staging',
+      startedAt: '2026-11-21T10:00:00.000Z',
+      resolvedAt: '2026-11-21T11:00:00.000Z',
+    },
+    {
+      entityRef: rework,
+      externalId: 'W-no-env',
+      severity: 'major',
+      startedAt: '2026-11-22T10:00:00.000Z',
+      resolvedAt: '2026-11-22T11:00:00.000Z',
+    },
+    {
+      entityRef: rework,
+      externalId: 'W-d',
+      severity: 'critical',
+      environment: 'production',
+      startedAt: '2026-11-23T10:00:00.000Z',
+      resolvedAt: '2026-11-23T11:00:00.000Z',
+    },
+    {
+      entityRef: rework,
+      externalId: 'W-open',
+      severity: 'critical',
+      environment: 'production',
+      startedAt: '2026-11-24T09:00:00.000Z',
+    },
   ],
   costs: [
     // payments: days [2026-11-06, 2026-11-26) and before them [2026-10-17, 2026-11-06).
@@ -376,12 +544,15 @@ const emptyMetrics: DeliveryMetrics = {
     perDeployment: null,
     changeRatio: null,
   },
+  deploymentReworkRate: { value: null, rework: 0, deployments: 0 },
 };
 
 describe.each(databases.eachSupportedId())(
   'MetricsService golden tables (%s)',
   (databaseId: TestDatabaseId) => {
     let service: MetricsService;
+    // Roll-ups of 2 or more members through the roll-up caches.
+    let scopedService: MetricsService;
 
     beforeAll(async () => {
       const knex: Knex = await databases.init(databaseId);
@@ -394,6 +565,12 @@ describe.each(databases.eachSupportedId())(
       });
       const store = await DatabaseMetricsStore.create({ database });
       service = new MetricsService({ store });
+      scopedService = new MetricsService({
+        store: await DatabaseMetricsStore.create({
+          database,
+          scopeMinMembers: 2,
+        }),
+      });
       await clearHistory(knex);
       await storeHistory(knex, deploymentStore, history);
     });
@@ -449,6 +626,9 @@ describe.each(databases.eachSupportedId())(
           perDeployment: 2,
           changeRatio: (40 - 30) / 30,
         },
+        // d1 started 2026-11-06T12:50 while I4 (major, until 11-06T18:00)
+        // was open; d10 started 12:50, before I2 (13:00): 1/20
+        deploymentReworkRate: { value: 0.05, rework: 1, deployments: 20 },
       });
       expect(result.previous).toEqual({
         ...emptyMetrics,
@@ -522,6 +702,10 @@ describe.each(databases.eachSupportedId())(
             { currency: 'USD', total: 100 },
           ],
         },
+        // D = dA..dE and r1, r2, r4 (r3 failed): 8. Rework: the 3
+        // rollbacks and dE (started 06:50 while L-open, no environment =
+        // production, was open): 4/8
+        deploymentReworkRate: { value: 0.5, rework: 4, deployments: 8 },
       });
       expect(result.previous).toEqual({
         ...emptyMetrics,
@@ -545,6 +729,128 @@ describe.each(databases.eachSupportedId())(
         downtimeSeconds: DAY,
       });
       expect(result.metrics.changeFailureRate.value).toBe(0);
+      // staging-1 started during L-staging; L-open (no environment) is
+      // production's only
+      expect(result.metrics.deploymentReworkRate).toEqual({
+        value: 1,
+        rework: 1,
+        deployments: 1,
+      });
+    });
+
+    it('deployment rework rate: rollbacks and deploys started during a critical or major incident', async () => {
+      const result = await service.compute({
+        entityRefs: [rework],
+        environment: 'production',
+        windowDays: 10,
+        end: END,
+      });
+      // D: w-rollback, w-at-start, w-at-resolved, w-overlap, w-minor,
+      // w-other-environment, w-no-env, w-before, w-no-start, w-open,
+      // w-open-late = 11 (w-failed, w-failed-rollback, w-after-end out).
+      // Rework: w-rollback, w-at-start, w-overlap (once), w-no-env,
+      // w-no-start, w-open, w-open-late = 7.
+      expect(result.metrics.deploymentReworkRate).toEqual({
+        value: 7 / 11,
+        rework: 7,
+        deployments: 11,
+      });
+      // Nothing in the previous window: null, not 0.
+      expect(result.previous.deploymentReworkRate).toEqual({
+        value: null,
+        rework: 0,
+        deployments: 0,
+      });
+      // Another environment: nothing of production's counts.
+      const staging = await service.compute({
+        entityRefs: [rework],
+        environment: 'staging',
+        windowDays: 10,
+        end: END,
+      });
+      expect(staging.metrics.deploymentReworkRate).toEqual({
+        value: null,
+        rework: 0,
+        deployments: 0,
+      });
+    });
+
+    it.each([
+      ['from the members', false],
+      ['through the roll-up caches', true],
+    ])(
+      "deployment rework rate of a roll-up, %s: over the union of the members' deployments",
+      async (_name, scoped) => {
+        const result = await (scoped ? scopedService : service).compute({
+          entityRefs: [rework, ledger, quiet],
+          environment: 'production',
+          windowDays: 10,
+          end: END,
+        });
+        // rework 7 of 11; ledger in [11-16T12:00, 11-26T12:00): dD, and dE
+        // (rework: L-open): 1 of 2. (7 + 1) / (11 + 2)
+        expect(result.metrics.deploymentReworkRate).toEqual({
+          value: 8 / 13,
+          rework: 8,
+          deployments: 13,
+        });
+        // The previous window [11-06T12:00, 11-16T12:00): ledger's dC and
+        // r4 (rework): 1 of 2.
+        expect(result.previous.deploymentReworkRate).toEqual({
+          value: 0.5,
+          rework: 1,
+          deployments: 2,
+        });
+      },
+    );
+
+    it('deployment rework rate per member of a roll-up', async () => {
+      const breakdown = await service.breakdown({
+        entityRefs: [rework, ledger, quiet],
+        environment: 'production',
+        windowDays: 10,
+        end: END,
+      });
+      expect(
+        breakdown.items.map(item => item.metrics.deploymentReworkRate.value),
+      ).toEqual([7 / 11, 0.5, null]);
+    });
+
+    it('series: deployment rework rate per day', async () => {
+      const result = await service.series({
+        entityRefs: [rework],
+        environment: 'production',
+        windowDays: 10,
+        end: END,
+        metric: 'deploymentReworkRate',
+        bucket: 'day',
+      });
+      const byDay = Object.fromEntries(
+        result.points.map(p => [p.start.slice(0, 10), p.values]),
+      );
+      // w-at-start (rework), w-at-resolved (not)
+      expect(byDay['2026-11-18']).toEqual({
+        value: 0.5,
+        rework: 1,
+        deployments: 2,
+      });
+      // w-before (not), w-no-start (rework)
+      expect(byDay['2026-11-23']).toEqual({
+        value: 0.5,
+        rework: 1,
+        deployments: 2,
+      });
+      // w-open-late (rework); w-after-end is after the window
+      expect(byDay['2026-11-26']).toEqual({
+        value: 1,
+        rework: 1,
+        deployments: 1,
+      });
+      expect(byDay['2026-11-16']).toEqual({
+        value: null,
+        rework: 0,
+        deployments: 0,
+      });
     });
 
     it('a rollback without rollbackOf names the deploy finished before its startedAt, even in the previous window', async () => {

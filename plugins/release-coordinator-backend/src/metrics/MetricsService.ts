@@ -107,7 +107,7 @@ function bucketStart(time: number, bucket: SeriesBucket): number {
 }
 
 /**
- * Delivery metrics exactly as METRICS.md (version 1) defines them.
+ * Delivery metrics exactly as METRICS.md (version 2) defines them.
  *
  * A succeeded deploy failed in production (METRICS.md 4) when any stored
  * rollback or incident says so, also one after the request's `end`: the

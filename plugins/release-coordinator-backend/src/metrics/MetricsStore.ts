@@ -54,6 +54,11 @@ export interface DeploymentSlot {
   failedInProduction: number;
   /** Succeeded rollbacks. */
   rollbacks: number;
+  /**
+   * Succeeded deploys that started while a critical or major incident of
+   * their entity was open (METRICS.md 10; rollbacks are rework anyway).
+   */
+  reworkDeploys: number;
   /** Lead times of the succeeded deploys' commits, seconds, all > 0. */
   leadTimes: Float64Array;
   /** Durations of the finished deploys that have a startedAt, seconds. */
@@ -106,7 +111,8 @@ export interface MetricsStore {
    * - the deployment facts of [from, to) as slots: each whole UTC day from
    *   the daily rollup, the partial days at the edges and around the cuts
    *   from the deployments themselves. Failures in production are
-   *   attributed over every stored fact (METRICS.md 4);
+   *   attributed over every stored fact (METRICS.md 4), and so is rework
+   *   (METRICS.md 10);
    * - critical and major incidents (no environment counts as `production`)
    *   that started before `to` and are open or were resolved at or after
    *   `from`;

@@ -123,11 +123,13 @@ export function computeWindowMetrics(
   let failedCount = 0;
   let failedInProduction = 0;
   let rollbackCount = 0;
+  let reworkDeploys = 0;
   for (const slot of slots) {
     succeeded += slot.succeeded;
     failedCount += slot.failed;
     failedInProduction += slot.failedInProduction;
     rollbackCount += slot.rollbacks;
+    reworkDeploys += slot.reworkDeploys;
   }
   const leadTimes = sampleSummary(slots.map(slot => slot.leadTimes));
   const durations = sampleSummary(slots.map(slot => slot.durations));
@@ -209,5 +211,12 @@ export function computeWindowMetrics(
       windowDays,
       succeededDeploys: succeeded,
     }),
+    // METRICS.md 10: D = succeeded deploys and rollbacks; every rollback is
+    // rework, and so is a deploy started during an incident (rollups).
+    deploymentReworkRate: {
+      value: ratio(rollbackCount + reworkDeploys, succeeded + rollbackCount),
+      rework: rollbackCount + reworkDeploys,
+      deployments: succeeded + rollbackCount,
+    },
   };
 }

@@ -8,6 +8,7 @@ function facts(samples: number): JoinedFacts {
     failed: 0,
     failedInProduction: 0,
     rollbacks: 0,
+    reworkDeploys: 0,
     leadTimes: new Float64Array(samples),
     durations: new Float64Array(0),
   };

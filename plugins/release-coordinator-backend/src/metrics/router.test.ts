@@ -233,9 +233,11 @@ describe('metrics router', () => {
           end: END,
           days: 30,
         },
-        definitionsVersion: 1,
+        definitionsVersion: 2,
         metrics: {
           deploymentFrequency: { count: 2, perDay: 2 / 30, tier: 'medium' },
+          // p1 and p2 started before inc-1 did
+          deploymentReworkRate: { value: 0, rework: 0, deployments: 2 },
           // inc-1 started after p2 finished
           changeFailureRate: { value: 0.5, failedDeployments: 1 },
           uptime: { downtimeSeconds: 3600 },

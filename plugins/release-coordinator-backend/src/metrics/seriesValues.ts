@@ -49,6 +49,8 @@ export function seriesValues(
       };
     case 'deploymentDuration':
       return { ...metrics.deploymentDuration };
+    case 'deploymentReworkRate':
+      return { ...metrics.deploymentReworkRate };
     case 'rollbackFrequency':
       return { count: metrics.rollbackFrequency.count };
     case 'infrastructureCost': {

@@ -37,6 +37,8 @@ export function makeDeliveryMetrics(
       perDeployment: 29.39,
       changeRatio: 0.12,
     },
+    // 42 deploys + 2 rollbacks; the 2 rollbacks and 9 deploys are rework
+    deploymentReworkRate: { value: 0.25, rework: 11, deployments: 44 },
     ...overrides,
   };
 }
@@ -69,6 +71,7 @@ export function makeEmptyDeliveryMetrics(): DeliveryMetrics {
       perDeployment: null,
       changeRatio: null,
     },
+    deploymentReworkRate: { value: null, rework: 0, deployments: 0 },
   };
 }
 
@@ -86,7 +89,7 @@ export function makeMetricsResponse(
     entityRef: 'component:default/payments',
     environment: 'production',
     window: window30,
-    definitionsVersion: 1,
+    definitionsVersion: 2,
     metrics: makeDeliveryMetrics(),
     previous: makeDeliveryMetrics({
       deploymentFrequency: { count: 30, perDay: 1, tier: 'elite' },

@@ -55,6 +55,7 @@ export async function clearHistory(knex: Knex): Promise<void> {
   // leave marks).
   await knex('metrics_daily').del();
   await knex('metrics_failed_deployments').del();
+  await knex('metrics_rework_deployments').del();
   await knex('metrics_dirty').del();
   // The roll-up caches (their days' versions do not see the deletes above).
   await knex('metrics_scope_daily').del();

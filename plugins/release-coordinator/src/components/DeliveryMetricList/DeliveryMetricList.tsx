@@ -3,7 +3,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import { deliveryMetrics } from './deliveryMetrics';
 
-/** The names and one-line definitions of the nine delivery metrics. */
+/** The names and one-line definitions of the delivery metrics. */
 export function DeliveryMetricList() {
   return (
     <List dense aria-label="Delivery metrics">

@@ -12,7 +12,7 @@ export interface DeliveryMetricDescription {
   summary: string;
 }
 
-/** The nine metrics of METRICS.md, in the order the tab shows them. */
+/** The metrics of METRICS.md, in the order the tab shows them. */
 export const deliveryMetrics: readonly DeliveryMetricDescription[] = [
   {
     id: 'deploymentFrequency',
@@ -60,5 +60,11 @@ export const deliveryMetrics: readonly DeliveryMetricDescription[] = [
     title: METRIC_DEFINITIONS.infrastructureCost.title,
     summary:
       'Cost per day and per deployment, and its change against the previous window.',
+  },
+  {
+    id: 'deploymentReworkRate',
+    title: METRIC_DEFINITIONS.deploymentReworkRate.title,
+    summary:
+      'Share of deployments that were unplanned: rollbacks, and deployments during a critical or major incident.',
   },
 ];

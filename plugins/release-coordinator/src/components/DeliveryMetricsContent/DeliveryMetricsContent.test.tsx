@@ -53,7 +53,7 @@ async function choose(selectName: RegExp, option: string) {
   await userEvent.click(await screen.findByRole('option', { name: option }));
 }
 
-// Full tabs (nine cards, charts, a material table) render slowly in jsdom on a busy machine.
+// Full tabs (ten cards, charts, a material table) render slowly in jsdom on a busy machine.
 jest.setTimeout(20_000);
 
 describe('DeliveryMetricsContent', () => {
@@ -121,11 +121,11 @@ describe('DeliveryMetricsContent', () => {
       within(
         screen.getByRole('list', { name: 'Delivery metrics' }),
       ).getAllByRole('listitem'),
-    ).toHaveLength(9);
+    ).toHaveLength(10);
     expect(screen.queryByRole('group')).not.toBeInTheDocument();
   });
 
-  it('shows the nine cards and the charts for 30 days of production by default', async () => {
+  it('shows the ten cards and the charts for 30 days of production by default', async () => {
     const api = mockApi();
     await renderInTestApp(
       withApiAndEntity(api, annotatedComponent, <DeliveryMetricsContent />),
@@ -134,7 +134,7 @@ describe('DeliveryMetricsContent', () => {
     const frequency = await screen.findByRole('group', {
       name: 'Deployment frequency',
     });
-    expect(screen.getAllByRole('group')).toHaveLength(9);
+    expect(screen.getAllByRole('group')).toHaveLength(10);
     expect(within(frequency).getByText('1.4 per day')).toBeInTheDocument();
     expect(api.getMetrics).toHaveBeenCalledWith({
       entityRef: 'component:default/payments',

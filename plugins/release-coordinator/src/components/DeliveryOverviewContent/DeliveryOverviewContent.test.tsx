@@ -94,7 +94,7 @@ describe('DeliveryOverviewContent', () => {
     expect(
       await screen.findByRole('group', { name: 'Change failure rate' }),
     ).toBeInTheDocument();
-    expect(screen.getAllByRole('group')).toHaveLength(9);
+    expect(screen.getAllByRole('group')).toHaveLength(10);
     expect(api.getMetrics).toHaveBeenCalledWith({
       entityRef: 'group:default/team-a',
       windowDays: 30,
@@ -131,6 +131,16 @@ describe('DeliveryOverviewContent', () => {
     expect(ledgerRow.getByText('33.3 %')).toBeInTheDocument();
     expect(ledgerRow.getByLabelText('DORA tier: Low')).toBeInTheDocument();
     expect(ledgerRow.getByText('—')).toBeInTheDocument();
+    // The rework rate column, and DORA's name for time to recovery.
+    expect(
+      screen.getByRole('columnheader', { name: /Rework rate/ }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('columnheader', {
+        name: /Failed deployment recovery time/,
+      }),
+    ).toBeInTheDocument();
+    expect(ledgerRow.getByText(/^25(\.0)? %$/)).toBeInTheDocument();
   });
 
   it('sorts the rows by a metric, both ways', async () => {
@@ -179,7 +189,7 @@ describe('DeliveryOverviewContent', () => {
     expect(link.download).toBe('team-a-delivery-30d-production.csv');
     const csv = await createObjectURL.mock.calls[0][0].text();
     expect(csv.split('\r\n')[1]).toBe(
-      'component:default/payments,Payments API,1.4,elite,0.955,5400,elite,0.071,high,1200,elite,0.9991,1234.5,USD',
+      'component:default/payments,Payments API,1.4,elite,0.955,5400,elite,0.071,high,1200,elite,0.9991,0.25,1234.5,USD',
     );
     expect(revokeObjectURL).toHaveBeenCalledWith('blob:csv');
     click.mockRestore();

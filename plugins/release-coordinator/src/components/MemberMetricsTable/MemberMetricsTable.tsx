@@ -49,6 +49,7 @@ type NumericField =
   | 'changeFailureRate'
   | 'recoverySeconds'
   | 'uptime'
+  | 'reworkRate'
   | 'costTotal';
 
 /** A sortable numeric column whose nulls sort last. */
@@ -86,10 +87,15 @@ const columns: TableColumn<MemberRow>[] = [
   numericColumn('Change failure rate', 'changeFailureRate', row =>
     withTier(formatPercent(row.changeFailureRate), row.changeFailureRateTier),
   ),
-  numericColumn('Time to recovery', 'recoverySeconds', row =>
+  // DORA's name (METRICS.md); ours, time to recovery, is in the card's
+  // definition.
+  numericColumn('Failed deployment recovery time', 'recoverySeconds', row =>
     withTier(formatDuration(row.recoverySeconds), row.recoveryTier),
   ),
   numericColumn('Uptime', 'uptime', row => formatPercent(row.uptime, 2)),
+  numericColumn('Rework rate', 'reworkRate', row =>
+    formatPercent(row.reworkRate),
+  ),
   numericColumn('Cost', 'costTotal', row =>
     row.costTotal === null && row.costByCurrency.length > 0
       ? row.costByCurrency

@@ -20,18 +20,29 @@ describe('deliveryMetricsPath', () => {
 
 describe('memberRowsCsv', () => {
   it('exports raw values with empty cells for nulls', () => {
-    const csv = memberRowsCsv(memberRows(makeBreakdown().items));
+    const items = makeBreakdown().items;
+    items[0].metrics.deploymentReworkRate = {
+      value: 0.25,
+      rework: 1,
+      deployments: 4,
+    };
+    items[1].metrics.deploymentReworkRate = {
+      value: null,
+      rework: 0,
+      deployments: 0,
+    };
+    const csv = memberRowsCsv(memberRows(items));
     const lines = csv.split('\r\n');
 
     expect(lines[0]).toBe(
-      'entity_ref,name,deploys_per_day,deployment_frequency_tier,deployment_success_rate,lead_time_median_seconds,lead_time_tier,change_failure_rate,change_failure_rate_tier,time_to_recovery_median_seconds,time_to_recovery_tier,uptime,infrastructure_cost,currency',
+      'entity_ref,name,deploys_per_day,deployment_frequency_tier,deployment_success_rate,lead_time_median_seconds,lead_time_tier,change_failure_rate,change_failure_rate_tier,time_to_recovery_median_seconds,time_to_recovery_tier,uptime,deployment_rework_rate,infrastructure_cost,currency',
     );
     expect(lines[1]).toBe(
-      'component:default/payments,Payments API,1.4,elite,0.955,5400,elite,0.071,high,1200,elite,0.9991,1234.5,USD',
+      'component:default/payments,Payments API,1.4,elite,0.955,5400,elite,0.071,high,1200,elite,0.9991,0.25,1234.5,USD',
     );
-    // ledger has no title and no cost.
+    // ledger has no title, no cost and no rework rate (no deployments).
     expect(lines[2]).toBe(
-      'component:default/ledger,ledger,0.1,medium,0.955,5400,elite,0.333,low,1200,elite,0.9991,,',
+      'component:default/ledger,ledger,0.1,medium,0.955,5400,elite,0.333,low,1200,elite,0.9991,,,',
     );
     expect(lines).toHaveLength(4);
     expect(lines[3]).toBe('');
@@ -52,7 +63,7 @@ describe('memberRowsCsv', () => {
       makeCostMember('docs', { total: null, currency: null }),
     ]);
     const lines = memberRowsCsv(rows).split('\r\n');
-    const cost = (line: string) => line.split(',').slice(12);
+    const cost = (line: string) => line.split(',').slice(13);
 
     expect(cost(lines[0])).toEqual([
       'infrastructure_cost',

@@ -24,6 +24,8 @@ export interface MemberRow {
   recoverySeconds: number | null;
   recoveryTier: DoraTier | null;
   uptime: number | null;
+  /** Deployment rework rate (0..1; no tier). */
+  reworkRate: number | null;
   costTotal: number | null;
   costCurrency: string | null;
   /** One total per currency when the member's cost is in several (costTotal is null then). */
@@ -55,6 +57,7 @@ export function memberRows(items: MetricsBreakdownRow[]): MemberRow[] {
     recoverySeconds: metrics.meanTimeToRecovery.medianSeconds,
     recoveryTier: metrics.meanTimeToRecovery.tier,
     uptime: metrics.uptime.value,
+    reworkRate: metrics.deploymentReworkRate.value,
     costTotal: metrics.infrastructureCost.total,
     costCurrency: metrics.infrastructureCost.currency,
     costByCurrency: metrics.infrastructureCost.byCurrency ?? [],
@@ -74,6 +77,7 @@ const CSV_COLUMNS: Array<[string, (row: MemberRow) => CsvCell]> = [
   ['time_to_recovery_median_seconds', row => row.recoverySeconds],
   ['time_to_recovery_tier', row => row.recoveryTier],
   ['uptime', row => row.uptime],
+  ['deployment_rework_rate', row => row.reworkRate],
   // Empty when the member's cost is in several currencies (never added up).
   ['infrastructure_cost', row => row.costTotal],
   // The codes, `;`-separated, when the member's cost is in several.

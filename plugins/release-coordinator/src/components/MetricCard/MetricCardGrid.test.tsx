@@ -11,7 +11,7 @@ function card(title: string) {
   return within(screen.getByRole('group', { name: title }));
 }
 
-// Full tabs (nine cards, charts, a material table) render slowly in jsdom on a busy machine.
+// Full tabs (ten cards, charts, a material table) render slowly in jsdom on a busy machine.
 jest.setTimeout(20_000);
 
 describe('MetricCardGrid', () => {
@@ -31,7 +31,7 @@ describe('MetricCardGrid', () => {
       />,
     );
 
-    expect(screen.getAllByRole('group')).toHaveLength(9);
+    expect(screen.getAllByRole('group')).toHaveLength(10);
     const frequency = card('Deployment frequency');
     expect(frequency.getByTestId('metric-value')).toHaveTextContent(
       '1.4 per day',
@@ -78,8 +78,9 @@ describe('MetricCardGrid', () => {
       'Deployment success rate',
       'Lead time for changes',
       'Change failure rate',
-      'Time to recovery',
+      'Failed deployment recovery time',
       'Deployment duration',
+      'Deployment rework rate',
     ]) {
       expect(card(title).getByTestId('metric-value')).toHaveTextContent('—');
       expect(card(title).getByText('not enough data')).toBeInTheDocument();
@@ -113,6 +114,45 @@ describe('MetricCardGrid', () => {
     ).toHaveTextContent('$100.00 + €50.00');
   });
 
+  it('shows the deployment rework rate with its definition, without a tier', async () => {
+    await renderInTestApp(
+      <MetricCardGrid
+        metrics={makeDeliveryMetrics({
+          deploymentReworkRate: { value: 3 / 40, rework: 3, deployments: 40 },
+        })}
+        previous={makeDeliveryMetrics({
+          deploymentReworkRate: { value: 0.05, rework: 1, deployments: 20 },
+        })}
+      />,
+    );
+
+    const rework = card('Deployment rework rate');
+    expect(rework.getByTestId('metric-value')).toHaveTextContent('7.5 %');
+    expect(
+      rework.getByText('3 of 40 deployments unplanned'),
+    ).toBeInTheDocument();
+    expect(rework.queryByLabelText(/DORA tier/)).not.toBeInTheDocument();
+    // More rework is a bad change: 7.5 % − 5 % = +2.5 pp.
+    expect(rework.getByText('+2.5 pp')).toHaveAttribute('data-verdict', 'bad');
+
+    await userEvent.hover(rework.getByText('Deployment rework rate'));
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /DORA 2024\. Share of succeeded deployments and rollbacks .* every rollback, and every deployment that started while a critical or major incident/,
+    );
+  });
+
+  it("labels time to recovery with DORA's name, ours in the definition", async () => {
+    await renderInTestApp(<MetricCardGrid metrics={makeDeliveryMetrics()} />);
+
+    const recovery = card('Failed deployment recovery time');
+    await userEvent.hover(
+      recovery.getByText('Failed deployment recovery time'),
+    );
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      /^Our time to recovery \(meanTimeToRecovery\), DORA's failed deployment recovery time\./,
+    );
+  });
+
   it('shows the METRICS.md definition on hover', async () => {
     await renderInTestApp(<MetricCardGrid metrics={makeDeliveryMetrics()} />);
 
@@ -120,7 +160,7 @@ describe('MetricCardGrid', () => {
       card('Change failure rate').getByText('Change failure rate'),
     );
     expect(await screen.findByRole('tooltip')).toHaveTextContent(
-      /Share of succeeded deployments in the window that failed in production/,
+      /DORA's change fail rate\. Share of succeeded deployments in the window that failed in production/,
     );
   });
 });

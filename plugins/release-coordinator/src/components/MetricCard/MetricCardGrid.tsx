@@ -7,7 +7,7 @@ import { metricCardModels } from './metricCardModels';
 export const COST_EMPTY_NOTE =
   'No cost recorded for this window. Cost appears once a cost module (AWS Cost Explorer, OpenCost or the demo module) or POST /events/costs records daily cost for this entity.';
 
-/** The nine metric cards of one window, with changes against the previous one. */
+/** The metric cards of one window, with changes against the previous one. */
 export function MetricCardGrid(props: {
   metrics: DeliveryMetrics;
   previous?: DeliveryMetrics;

@@ -159,9 +159,20 @@ const readings: Record<MetricName, MetricReading> = {
     goodDirection: 'down',
     changeKind: 'relative',
   },
+  deploymentReworkRate: {
+    headline: m => m.deploymentReworkRate.value,
+    format: m => formatPercent(m.deploymentReworkRate.value),
+    detail: ({ deploymentReworkRate: { rework, deployments } }) =>
+      `${formatNumber(rework, 0)} of ${plural(
+        deployments,
+        'deployment',
+      )} unplanned`,
+    goodDirection: 'down',
+    changeKind: 'points',
+  },
 };
 
-/** The nine cards of one response, in METRICS.md order. */
+/** The cards of one response, in METRICS.md order. */
 export function metricCardModels(
   metrics: DeliveryMetrics,
   previous: DeliveryMetrics | undefined,
