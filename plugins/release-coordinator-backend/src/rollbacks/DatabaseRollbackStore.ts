@@ -247,13 +247,18 @@ export class DatabaseRollbackStore implements RollbackStore {
   }
 
   /**
-   * Locks a deployment row until the transaction ends (PostgreSQL; SQLite
-   * serialises writers). Starting a rollback from a deployment and
-   * recording the run that moves the environment away from it both take it.
+   * Locks a deployment row until the transaction ends; call it first in
+   * the transaction. Starting a rollback from a deployment and recording
+   * the run that moves the environment away from it both take it. On
+   * PostgreSQL SELECT … FOR UPDATE; SQLite serialises writers, and a no-op
+   * write takes its write lock up front (a transaction that read first
+   * could not upgrade while another connection writes: SQLITE_BUSY).
    */
   private async lockDeployment(tx: Knex.Transaction, id: string) {
     if (isPostgres(this.db)) {
       await tx('deployments').select('id').where({ id }).forUpdate();
+    } else {
+      await tx('deployments').where({ id }).update({ id });
     }
   }
 
@@ -361,14 +366,14 @@ export class DatabaseRollbackStore implements RollbackStore {
     deployment: DeploymentUpsert,
   ): Promise<StoredRollback> {
     const timestamp = toDbTimestamp(this.now());
+    const from: Pick<RollbackRow, 'from_deployment_id'> | undefined =
+      await this.db('rollbacks')
+        .select('from_deployment_id')
+        .where({ id: rollbackId })
+        .first();
     await this.db.transaction(async tx => {
       // The start of another rollback from the same deployment waits for
       // this transaction, then sees the deployment recorded here.
-      const from: Pick<RollbackRow, 'from_deployment_id'> | undefined =
-        await tx('rollbacks')
-          .select('from_deployment_id')
-          .where({ id: rollbackId })
-          .first();
       if (from?.from_deployment_id) {
         await this.lockDeployment(tx, from.from_deployment_id);
       }
