@@ -603,16 +603,20 @@ export class RollbackService {
   }
 
   /**
-   * What a retry answers: for the same key, the answer the first request
-   * got — waiting (bounded) while that one still runs, and throwing its
-   * error again when it failed; another automated request for the same
-   * deployment gets the rollback as stored.
+   * What a retry answers: for the same key and request, the answer the
+   * first request got — waiting (bounded) while that one still runs, and
+   * throwing its error again when it failed; another automated request for
+   * the same deployment (another incident) gets the rollback as stored.
    */
   private async answerOf(
     options: StartRollbackOptions,
+    fingerprint: string,
     found: StoredRollback,
   ): Promise<StoredRollback> {
-    if (found.idempotencyKey !== options.idempotencyKey) {
+    if (
+      found.idempotencyKey !== options.idempotencyKey ||
+      found.requestFingerprint !== fingerprint
+    ) {
       return found;
     }
     const deadline = Date.now() + REPLAY_WAIT_MS;
@@ -655,7 +659,7 @@ export class RollbackService {
         options.automation.deploymentId,
       );
       if (automated) {
-        return this.answerOf(options, automated);
+        return this.answerOf(options, fingerprint, automated);
       }
     }
     const byKey = await this.store.findByIdempotencyKey(
@@ -668,7 +672,7 @@ export class RollbackService {
           `Idempotency-Key '${options.idempotencyKey}' was already used for a different rollback request (rollback ${byKey.id}); use a new key for a new request`,
         );
       }
-      return this.answerOf(options, byKey);
+      return this.answerOf(options, fingerprint, byKey);
     }
     return undefined;
   }
