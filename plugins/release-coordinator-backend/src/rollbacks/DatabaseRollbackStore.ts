@@ -258,7 +258,10 @@ export class DatabaseRollbackStore implements RollbackStore {
     if (isPostgres(this.db)) {
       await tx('deployments').select('id').where({ id }).forUpdate();
     } else {
-      await tx('deployments').where({ id }).update({ id });
+      // SET a column to itself (not the key: no foreign-key checks).
+      await tx('deployments')
+        .where({ id })
+        .update({ entity_ref: tx.ref('entity_ref') });
     }
   }
 
