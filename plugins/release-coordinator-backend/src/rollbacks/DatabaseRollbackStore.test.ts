@@ -122,10 +122,16 @@ describe.each(databases.eachSupportedId())(
       expect((await store.insertRollback(rollback())).inserted).toBe(false);
       expect(await knex('rollbacks')).toHaveLength(1);
       // Another entity may use the same key.
+      const [ledgerCurrent] = await deployments.upsertDeployments([
+        deployment({ entityRef: 'component:default/ledger' }),
+      ]);
       expect(
         (
           await store.insertRollback(
-            rollback({ entityRef: 'component:default/ledger' }),
+            rollback({
+              entityRef: 'component:default/ledger',
+              fromDeploymentId: ledgerCurrent.id,
+            }),
           )
         ).inserted,
       ).toBe(true);
@@ -138,14 +144,17 @@ describe.each(databases.eachSupportedId())(
           .inserted,
       ).toBe(false);
       // Other environments, and finished or dry-run rollbacks, are free.
+      // (A deployment belongs to one environment.)
+      const [stagingCurrent] = await deployments.upsertDeployments([
+        deployment({ environment: 'staging', externalId: 'run-s' }),
+      ]);
       expect(
         (
           await store.insertRollback(
             rollback({
               idempotencyKey: 'key-3',
               environment: 'staging',
-              // A deployment belongs to one environment.
-              fromDeploymentId: '00000000-0000-4000-8000-00000000000s',
+              fromDeploymentId: stagingCurrent.id,
             }),
           )
         ).inserted,
@@ -187,6 +196,67 @@ describe.each(databases.eachSupportedId())(
           )
         ).inserted,
       ).toBe(true);
+    });
+
+    it('inserts a pending rollback only from the current deployment', async () => {
+      // Another deploy (or a rollback's run) is current now: the plan that
+      // would roll back from run-2 is stale and nothing is written.
+      const [newer] = await deployments.upsertDeployments([
+        deployment({
+          externalId: 'run-3',
+          version: '1.2.0',
+          startedAt: '2026-11-22T10:00:00.000Z',
+          finishedAt: '2026-11-22T10:05:00.000Z',
+        }),
+      ]);
+      expect(await store.insertRollback(rollback())).toEqual({
+        inserted: false,
+        stale: { current: { id: newer.id, version: '1.2.0' } },
+      });
+      // A deployment still running is not current yet.
+      await deployments.upsertDeployments([
+        deployment({
+          externalId: 'run-4',
+          version: '1.3.0',
+          status: 'in_progress',
+          startedAt: '2026-11-23T10:00:00.000Z',
+          finishedAt: undefined,
+        }),
+      ]);
+      const fromNewer = await store.insertRollback(
+        rollback({ fromDeploymentId: newer.id, fromVersion: '1.2.0' }),
+      );
+      expect(fromNewer.inserted).toBe(true);
+      // Refusals and dry runs execute nothing: recorded whatever is current.
+      expect(
+        (
+          await store.insertRollback(
+            rollback({ idempotencyKey: 'key-2', state: 'failed' }),
+          )
+        ).inserted,
+      ).toBe(true);
+      expect(await knex('rollbacks')).toHaveLength(2);
+    });
+
+    it('keeps the first recorded answer of a rollback', async () => {
+      const result = await store.insertRollback(rollback());
+      if (!result.inserted) throw new Error('not inserted');
+      const { id } = result.rollback;
+      // Still running: no answer yet.
+      expect(await store.getAnswer(id)).toBeUndefined();
+      await store.recordAnswer(id, {
+        error: { name: 'RollbackProviderError', message: 'CI answered 503' },
+      });
+      await store.recordAnswer(id, {});
+      expect(await store.getAnswer(id)).toEqual({
+        error: { name: 'RollbackProviderError', message: 'CI answered 503' },
+      });
+      // Recorded in its final state, a rollback is its own answer.
+      const dryRun = await store.insertRollback(
+        rollback({ idempotencyKey: 'key-2', state: 'dry-run' }),
+      );
+      if (!dryRun.inserted) throw new Error('not inserted');
+      expect(await store.getAnswer(dryRun.rollback.id)).toEqual({});
     });
 
     it('allows one automated rollback per deployment', async () => {

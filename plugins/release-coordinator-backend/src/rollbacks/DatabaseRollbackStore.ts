@@ -9,6 +9,7 @@ import {
 } from '@release-coordinator/backstage-plugin-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { isPostgres } from '../database/client';
 import { getMigratedClient } from '../database/migrateDatabase';
 import { fromDbTimestamp, toDbTimestamp } from '../database/timestamps';
 import { decodeCursor, encodeCursor, olderThan } from '../deployments/cursor';
@@ -22,7 +23,9 @@ import {
   CriticalIncident,
   ListRollbacksOptions,
   NewRollback,
+  RollbackAnswer,
   RollbackStore,
+  StalePlan,
   StoredRollback,
 } from './RollbackStore';
 
@@ -49,6 +52,8 @@ type RollbackRow = {
   active_lock: string | null;
   moved_from_deployment_id: string | null;
   automated_for_deployment_id: string | null;
+  /** JSON {@link RollbackAnswer}; NULL while the creating request runs. */
+  answer: string | null;
   created_at: DbTimestamp;
   updated_at: DbTimestamp;
   finished_at: DbTimestamp | null;
@@ -138,7 +143,8 @@ export class DatabaseRollbackStore implements RollbackStore {
   async insertRollback(
     rollback: NewRollback,
   ): Promise<
-    { inserted: true; rollback: StoredRollback } | { inserted: false }
+    | { inserted: true; rollback: StoredRollback }
+    | { inserted: false; stale?: StalePlan }
   > {
     const timestamp = toDbTimestamp(this.now());
     const terminal = rollback.state !== 'pending';
@@ -171,21 +177,92 @@ export class DatabaseRollbackStore implements RollbackStore {
         ? null
         : rollback.fromDeploymentId ?? null,
       automated_for_deployment_id: rollback.automatedForDeploymentId ?? null,
+      // Recorded in its final state, the row is its own answer.
+      answer: terminal ? '{}' : null,
       created_at: timestamp,
       updated_at: timestamp,
       finished_at: terminal ? timestamp : null,
     };
     // ON CONFLICT DO NOTHING without a target covers every unique
     // constraint on both databases; the caller re-reads to learn which.
-    const written: Array<{ id: string }> = await this.db('rollbacks')
-      .insert(row)
-      .onConflict()
-      .ignore()
-      .returning('id');
-    if (written.length === 0) {
+    const insert = (db: Knex): Promise<Array<{ id: string }>> =>
+      db('rollbacks').insert(row).onConflict().ignore().returning('id');
+    const from = rollback.fromDeploymentId;
+    if (terminal || from === undefined) {
+      const written = await insert(this.db);
+      return written.length === 0
+        ? { inserted: false }
+        : { inserted: true, rollback: await this.mustGet(row.id) };
+    }
+    // A rollback executes only from the deployment that is current when it
+    // is inserted (docs/product.md §5, never two rollbacks of one
+    // deployment): a plan resolved before another rollback (or a deploy)
+    // moved the environment is refused here, in the inserting transaction.
+    const outcome = await this.db.transaction(async tx => {
+      await this.lockDeployment(tx, from);
+      // Read after the lock, in a statement of its own, so that on
+      // PostgreSQL it sees what the previous lock holder committed.
+      const current = await tx<DeploymentRow>('deployments')
+        .select('id', 'version')
+        .where({
+          entity_ref: rollback.entityRef,
+          environment: rollback.environment,
+          status: 'succeeded',
+        })
+        .orderByRaw('COALESCE(finished_at, sort_at) DESC, id DESC')
+        .first();
+      if (current?.id !== from) {
+        const stale: StalePlan = current
+          ? { current: { id: current.id, version: current.version } }
+          : {};
+        return { stale };
+      }
+      return { written: await insert(tx) };
+    });
+    if (outcome.stale) {
+      return { inserted: false, stale: outcome.stale };
+    }
+    if (outcome.written.length === 0) {
       return { inserted: false };
     }
     return { inserted: true, rollback: await this.mustGet(row.id) };
+  }
+
+  async recordAnswer(rollbackId: string, answer: RollbackAnswer): Promise<void> {
+    // The first answer stays: a retry never rewrites what was answered.
+    await this.db('rollbacks')
+      .where({ id: rollbackId })
+      .whereNull('answer')
+      .update({ answer: JSON.stringify(answer) });
+  }
+
+  async getAnswer(rollbackId: string): Promise<RollbackAnswer | undefined> {
+    const row: Pick<RollbackRow, 'answer'> | undefined = await this.db(
+      'rollbacks',
+    )
+      .select('answer')
+      .where({ id: rollbackId })
+      .first();
+    return row?.answer ? (JSON.parse(row.answer) as RollbackAnswer) : undefined;
+  }
+
+  /**
+   * Locks a deployment row until the transaction ends; call it first in
+   * the transaction. Starting a rollback from a deployment and recording
+   * the run that moves the environment away from it both take it. On
+   * PostgreSQL SELECT … FOR UPDATE; SQLite serialises writers, and a no-op
+   * write takes its write lock up front (a transaction that read first
+   * could not upgrade while another connection writes: SQLITE_BUSY).
+   */
+  private async lockDeployment(tx: Knex.Transaction, id: string) {
+    if (isPostgres(this.db)) {
+      await tx('deployments').select('id').where({ id }).forUpdate();
+    } else {
+      // SET a column to itself (not the key: no foreign-key checks).
+      await tx('deployments')
+        .where({ id })
+        .update({ entity_ref: tx.ref('entity_ref') });
+    }
   }
 
   async getRollback(id: string): Promise<StoredRollback | undefined> {
@@ -292,7 +369,17 @@ export class DatabaseRollbackStore implements RollbackStore {
     deployment: DeploymentUpsert,
   ): Promise<StoredRollback> {
     const timestamp = toDbTimestamp(this.now());
+    const from: Pick<RollbackRow, 'from_deployment_id'> | undefined =
+      await this.db('rollbacks')
+        .select('from_deployment_id')
+        .where({ id: rollbackId })
+        .first();
     await this.db.transaction(async tx => {
+      // The start of another rollback from the same deployment waits for
+      // this transaction, then sees the deployment recorded here.
+      if (from?.from_deployment_id) {
+        await this.lockDeployment(tx, from.from_deployment_id);
+      }
       const [outcome] = await upsertDeploymentsInTransaction(
         tx,
         [deployment],

@@ -36,7 +36,9 @@ import { RollbackEvents } from './RollbackEvents';
 import { resolveRollbackPlan, ResolvedRollbackPlan } from './rollbackPlan';
 import {
   ListRollbacksOptions,
+  RollbackAnswer,
   RollbackStore,
+  StalePlan,
   StoredRollback,
 } from './RollbackStore';
 
@@ -46,6 +48,13 @@ const HISTORY_LIMIT = 500;
 export const MAX_REASON_LENGTH = 1000;
 /** How often a start retries when the lock holder finished meanwhile. */
 const MAX_INSERT_ATTEMPTS = 5;
+/**
+ * Longest a retry waits for the answer of the first request with its key
+ * while that one still runs; then it answers with the rollback as stored.
+ */
+const REPLAY_WAIT_MS = 15_000;
+/** How often a waiting retry looks for that answer. */
+const REPLAY_POLL_MS = 25;
 
 /** A provider's failure to start a rollback, answered with 502. */
 export class RollbackProviderError extends CustomErrorBase {
@@ -140,6 +149,8 @@ export class RollbackService {
   private readonly now: () => Date;
   /** Errors thrown after the rollback's failure was already audited. */
   private readonly audited = new WeakSet<Error>();
+  /** Errors that are the recorded answer of an earlier request. */
+  private readonly replayed = new WeakSet<Error>();
 
   constructor(options: RollbackServiceOptions) {
     this.store = options.store;
@@ -239,7 +250,7 @@ export class RollbackService {
     }
     const fingerprint = fingerprintOf(options);
     try {
-      return await this.startValidated(options, reason, fingerprint);
+      return await this.startOrReplay(options, reason, fingerprint);
     } catch (error) {
       // A refusal before anything was recorded still leaves an auditor trace.
       if (error instanceof Error && !this.audited.has(error)) {
@@ -254,6 +265,34 @@ export class RollbackService {
           error,
           via: options.via,
         });
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A request that lost a race to the first request with its own key (the
+   * environment's lock, a stale plan) answers as that one did: never a 409
+   * about its own rollback.
+   */
+  private async startOrReplay(
+    options: StartRollbackOptions,
+    reason: string,
+    fingerprint: string,
+  ): Promise<Rollback> {
+    try {
+      return await this.startValidated(options, reason, fingerprint);
+    } catch (error) {
+      if (
+        !(error instanceof ConflictError) ||
+        this.replayed.has(error) ||
+        this.audited.has(error)
+      ) {
+        throw error;
+      }
+      const replay = await this.findReplay(options, fingerprint);
+      if (replay) {
+        return toWireRollback(replay);
       }
       throw error;
     }
@@ -363,8 +402,45 @@ export class RollbackService {
     });
   }
 
+  /**
+   * Executes, then records the answer for retries with the same key (see
+   * {@link RollbackService.answerOf}).
+   */
+  private async execute(
+    args: Parameters<RollbackService['executeOnce']>[0],
+  ): Promise<Rollback> {
+    let answer: RollbackAnswer;
+    let result: Rollback | undefined;
+    let failure: unknown;
+    try {
+      result = await this.executeOnce(args);
+      answer = { rollback: result };
+    } catch (error) {
+      failure = error;
+      // The provider's refusal (409) or failure (502) is the answer; after
+      // anything else (a 500) retries get the rollback as stored.
+      answer =
+        error instanceof Error && this.audited.has(error)
+          ? { error: { name: error.name, message: error.message } }
+          : {};
+    }
+    try {
+      await this.store.recordAnswer(args.rollback.id, answer);
+    } catch (error) {
+      this.logger?.warn(
+        `Could not record the answer of rollback ${
+          args.rollback.id
+        }: ${errorMessage(error)}`,
+      );
+    }
+    if (result === undefined) {
+      throw failure;
+    }
+    return result;
+  }
+
   /** Calls the provider once and records what it started. */
-  private async execute(args: {
+  private async executeOnce(args: {
     rollback: StoredRollback;
     entity: Entity;
     provider: DeploymentProvider & DeploymentRollbackCapability;
@@ -467,6 +543,9 @@ export class RollbackService {
       if (replay) {
         return { inserted: false, rollback: replay };
       }
+      if (result.stale) {
+        throw await this.movedAway(options, rollback, result.stale);
+      }
       const active = await this.store.findActive(
         options.entityRef,
         options.environment,
@@ -497,6 +576,78 @@ export class RollbackService {
     );
   }
 
+  /**
+   * The 409 for a plan whose deployment is no longer current, naming the
+   * rollback that moved the environment away from it when one did.
+   */
+  private async movedAway(
+    options: StartRollbackOptions,
+    rollback: Parameters<RollbackStore['insertRollback']>[0],
+    stale: StalePlan,
+  ): Promise<ConflictError> {
+    const from = rollback.fromVersion ?? rollback.fromDeploymentId;
+    const moved =
+      rollback.fromDeploymentId !== undefined
+        ? await this.store.findMovedFrom(rollback.fromDeploymentId)
+        : undefined;
+    if (moved) {
+      return new ConflictError(
+        `${options.entityRef} in ${options.environment} no longer runs ${from}: rollback ${moved.id} by ${moved.initiator} (${moved.state}) already moved it to version ${moved.targetVersion}; look at the environment again before rolling back`,
+      );
+    }
+    const now = stale.current
+      ? `it runs version ${stale.current.version} (deployment ${stale.current.id}) now`
+      : 'it has no succeeded deployment now';
+    return new ConflictError(
+      `${options.entityRef} in ${options.environment} no longer runs ${from}: ${now}; look at the environment again before rolling back`,
+    );
+  }
+
+  /**
+   * What a retry answers: for the same key and request, the answer the
+   * first request got — waiting (bounded) while that one still runs, and
+   * throwing its error again when it failed; another automated request for
+   * the same deployment (another incident) gets the rollback as stored.
+   */
+  private async answerOf(
+    options: StartRollbackOptions,
+    fingerprint: string,
+    found: StoredRollback,
+  ): Promise<StoredRollback> {
+    if (
+      found.idempotencyKey !== options.idempotencyKey ||
+      found.requestFingerprint !== fingerprint
+    ) {
+      return found;
+    }
+    const deadline = Date.now() + REPLAY_WAIT_MS;
+    let answer = await this.store.getAnswer(found.id);
+    while (answer === undefined && Date.now() < deadline) {
+      await new Promise(resolve => setTimeout(resolve, REPLAY_POLL_MS));
+      answer = await this.store.getAnswer(found.id);
+    }
+    if (answer?.error) {
+      const { name, message } = answer.error;
+      const error =
+        name === 'RollbackProviderError'
+          ? new RollbackProviderError(message)
+          : new ConflictError(message);
+      // Audited when it was first answered; not a new refusal.
+      this.audited.add(error);
+      this.replayed.add(error);
+      throw error;
+    }
+    if (answer?.rollback) {
+      return {
+        ...answer.rollback,
+        idempotencyKey: found.idempotencyKey,
+        requestFingerprint: found.requestFingerprint,
+      };
+    }
+    // Recorded in its final state, or the first request never answered.
+    return (await this.store.getRollback(found.id)) ?? found;
+  }
+
   /** The rollback an earlier request with this key (or deployment) started. */
   private async findReplay(
     options: StartRollbackOptions,
@@ -509,7 +660,7 @@ export class RollbackService {
         options.automation.deploymentId,
       );
       if (automated) {
-        return automated;
+        return this.answerOf(options, fingerprint, automated);
       }
     }
     const byKey = await this.store.findByIdempotencyKey(
@@ -522,7 +673,7 @@ export class RollbackService {
           `Idempotency-Key '${options.idempotencyKey}' was already used for a different rollback request (rollback ${byKey.id}); use a new key for a new request`,
         );
       }
-      return byKey;
+      return this.answerOf(options, fingerprint, byKey);
     }
     return undefined;
   }

@@ -48,6 +48,26 @@ export interface ListRollbacksOptions {
   cursor?: string;
 }
 
+/**
+ * The answer the request that created a rollback got (see the migration
+ * 20261208300000_rollbacks_answer.js): the rollback it answered with (202),
+ * or the error (409, 502); neither means "the rollback as stored".
+ */
+export interface RollbackAnswer {
+  rollback?: Rollback;
+  error?: { name: string; message: string };
+}
+
+/**
+ * Why a pending rollback was not inserted although no unique constraint
+ * refused it: its plan is stale, the environment no longer runs the
+ * deployment it would roll back.
+ */
+export interface StalePlan {
+  /** The deployment that is current now, if any succeeded. */
+  current?: { id: string; version: string };
+}
+
 /** A critical incident, as target resolution needs it. */
 export interface CriticalIncident {
   id: string;
@@ -72,12 +92,23 @@ export interface RollbackStore {
    * idempotency key, the environment's lock, an automated rollback of the
    * same deployment, or an effective rollback — pending, running or
    * succeeded — away from the same deployment); then nothing is written.
+   * A `pending` rollback is also only inserted while its `fromDeploymentId`
+   * is still the current deployment of the entity and environment, checked
+   * under a lock in the same transaction; otherwise `stale` says what runs.
    */
   insertRollback(
     rollback: NewRollback,
   ): Promise<
-    { inserted: true; rollback: StoredRollback } | { inserted: false }
+    | { inserted: true; rollback: StoredRollback }
+    | { inserted: false; stale?: StalePlan }
   >;
+  /** Records the answer of the request that created the rollback. */
+  recordAnswer(rollbackId: string, answer: RollbackAnswer): Promise<void>;
+  /**
+   * The recorded answer of the request that created the rollback; undefined
+   * while that request is still running (or when it never answered).
+   */
+  getAnswer(rollbackId: string): Promise<RollbackAnswer | undefined>;
   getRollback(id: string): Promise<StoredRollback | undefined>;
   findByIdempotencyKey(
     entityRef: string,

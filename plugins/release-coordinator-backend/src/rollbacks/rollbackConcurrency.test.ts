@@ -83,12 +83,13 @@ function deployment(day: number, version: string): DeploymentInput {
  * `status: 'succeeded'` each run is reported done at once (a fast deploy
  * tool), so the environment's lock is free again right after each call.
  */
-async function startCiServer(status = 'queued') {
+async function startCiServer(status = 'queued', delayMs = 0) {
   const calls: Array<{ key: string | undefined; body: unknown }> = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
+      if (delayMs > 0) await new Promise(r => setTimeout(r, delayMs));
       if (req.method !== 'POST' || req.url !== '/api/rollbacks') {
         res.writeHead(404).end();
         return;
@@ -258,6 +259,39 @@ describe(`rollbacks under concurrency (${databaseId})`, () => {
     });
     expect(rollbackDeployments).toHaveLength(1);
     expect(rollbackDeployments[0].external_id).toBe('9001');
+  });
+
+  it('answers 20 same-key requests over two instances with the same 202, never a 409 about itself', async () => {
+    // A slow CI: the retries arrive while the first request still runs.
+    await ci.close();
+    ci = await startCiServer('queued', 300);
+    const instanceA = await startInstance(knexA);
+    const instanceB = await startInstance(knexB);
+    const seeded = await request(instanceA)
+      .post(`${base}/events/deployments`)
+      .set('Authorization', mockCredentials.service.header())
+      .send([deployment(20, '1.0.0'), deployment(21, '1.1.0')]);
+    expect(seeded.status).toBe(200);
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        request(i % 2 === 0 ? instanceA : instanceB)
+          .post(`${base}/entities/component/default/payments/rollbacks`)
+          .set('Authorization', mockCredentials.user.header())
+          .set('Idempotency-Key', 'one-key')
+          .send({ environment: 'production', reason: 'checkout errors' }),
+      ),
+    );
+
+    expect(ci.calls).toHaveLength(1);
+    const answers = responses.map(r => ({ status: r.status, body: r.body }));
+    expect(answers[0]).toMatchObject({
+      status: 202,
+      body: { rollback: { state: 'running' } },
+    });
+    for (const answer of answers) {
+      expect(answer).toEqual(answers[0]);
+    }
   });
 
   it('never rolls back from one deployment twice, even when each rollback finishes at once', async () => {
