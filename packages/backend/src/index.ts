@@ -7,9 +7,14 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { releaseCoordinatorPermissionPolicyModule } from './permissionPolicy';
+import { databaseAwareRootHealthServiceFactory } from './readiness';
 import { signInProviders } from './signInSafety';
 
 const backend = createBackend();
+
+// Readiness (/.backstage/health/v1/readiness) fails while the Release
+// Coordinator's database is unavailable, not only before start-up.
+backend.add(databaseAwareRootHealthServiceFactory);
 
 // Serves the built frontend (packages/app) from the backend.
 backend.add(import('@backstage/plugin-app-backend'));

@@ -25,6 +25,7 @@ import { DeploymentService } from './deployments/DeploymentService';
 import { ProviderSyncScheduler } from './providers/ProviderSyncScheduler';
 import { ProviderRegistry } from './service/ProviderRegistry';
 import { createRouter } from './service/router';
+import { pingDatabase } from './service/databaseAvailability';
 import { Operations } from './operations/Operations';
 import { registerActions } from './actions/registerActions';
 import {
@@ -220,12 +221,15 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
         });
         // Daily rollups of what changed (a metrics read also recomputes
         // the entities it needs first), and the purge of unread roll-up
-        // caches; one replica at a time.
+        // caches; one replica at a time. The timeout is also how long the
+        // global lock of a replica killed mid-run holds the task: short,
+        // because an aborted run stops between entities and the next run
+        // continues from the remaining dirty marks (docs/operations.md).
         await scheduler.scheduleTask({
           id: 'release-coordinator.metrics.rollups',
           scope: 'global',
           frequency: readRollupRefreshFrequency(config),
-          timeout: { minutes: 30 },
+          timeout: { minutes: 5 },
           initialDelay: { seconds: 5 },
           fn: async (signal?: AbortSignal) => {
             const refreshed = await metricsStore.rollups.refreshAll(signal);
@@ -289,6 +293,8 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
             costs,
             rollbacks,
             operations,
+            checkDatabase: async () =>
+              pingDatabase(await database.getClient()),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

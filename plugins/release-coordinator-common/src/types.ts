@@ -626,5 +626,7 @@ export interface ListResponse<T> {
  * @public
  */
 export interface HealthResponse {
-  status: 'ok';
+  /** `unavailable` (with 503 and Retry-After) while the database does not answer. */
+  status: 'ok' | 'unavailable';
+  message?: string;
 }

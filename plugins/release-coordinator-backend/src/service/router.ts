@@ -31,6 +31,10 @@ import { createReportsRouter } from '../reports/router';
 import { AccessControl } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
 import { Operations } from '../operations/Operations';
+import {
+  DATABASE_RETRY_AFTER_SECONDS,
+  databaseUnavailableHandler,
+} from './databaseAvailability';
 
 /** What the router needs from the plugin's wiring. */
 export interface RouterOptions {
@@ -50,6 +54,8 @@ export interface RouterOptions {
   rollbacks: RollbackService;
   /** What routes and actions share (src/operations). */
   operations: Operations;
+  /** Rejects when the plugin's database does not answer (for /health). */
+  checkDatabase: () => Promise<void>;
 }
 
 /** Creates the HTTP API of the plugin (see src/schema/openapi.yaml). */
@@ -74,7 +80,24 @@ export async function createRouter(
   );
   router.use(express.json());
 
-  router.get('/health', (_req, res) => {
+  // Ready only while the database answers (docs/operations.md): load
+  // balancers and the portal's readiness probe take a replica whose
+  // database is unreachable out of rotation.
+  router.get('/health', async (_req, res) => {
+    try {
+      await options.checkDatabase();
+    } catch (error) {
+      logger.warn(`Health check: the database is unavailable: ${error}`);
+      const body: HealthResponse = {
+        status: 'unavailable',
+        message: 'The Release Coordinator database is unavailable',
+      };
+      res
+        .status(503)
+        .setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS))
+        .json(body);
+      return;
+    }
     const body: HealthResponse = { status: 'ok' };
     res.json(body);
   });
@@ -94,6 +117,8 @@ export async function createRouter(
 
   router.use(createRollbacksRouter(routerOptions));
 
+  // A database outage is a 503 with Retry-After, never a 500.
+  router.use(databaseUnavailableHandler());
   router.use(MiddlewareFactory.create({ config, logger }).error());
   return router;
 }
