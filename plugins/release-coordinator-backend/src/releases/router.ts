@@ -13,6 +13,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { EntityPermission } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
+import { jsonBody } from '../service/inputGuard';
 import { parseInput } from '../service/validation';
 import { ReleaseService } from './ReleaseService';
 import {
@@ -42,7 +43,7 @@ export function createReleasesRouter(
   const { access, releases } = options;
   const { control } = access;
   const router = Router();
-  router.use(express.json());
+  router.use(jsonBody());
 
   /** The release of the path, once `permission` on its entity is allowed. */
   async function authorizeRelease(

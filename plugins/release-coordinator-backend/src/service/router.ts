@@ -31,6 +31,8 @@ import { readReportSettings } from '../reports/config';
 import { createReportsRouter } from '../reports/router';
 import { AccessControl } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
+import { inputGuard, jsonBody } from './inputGuard';
+import { upstreamErrorHandler } from './upstreamErrors';
 import { listReleasesQuerySchema, parseInput } from './validation';
 
 /** What the router needs from the plugin's wiring. */
@@ -60,6 +62,9 @@ export async function createRouter(
   const routerOptions = { ...options, access };
 
   const router = Router();
+  // First: NUL and lone surrogates in the path or query are refused with a
+  // 400 naming the field before any route reads them (bodies: jsonBody).
+  router.use(inputGuard());
   // Before express.json: webhooks read raw bodies (signatures), the events
   // routes parse their own, larger bodies, reports are raw files.
   router.use(createWebhooksRouter(options));
@@ -71,7 +76,7 @@ export async function createRouter(
       reportSettings: readReportSettings(config),
     }),
   );
-  router.use(express.json());
+  router.use(jsonBody());
 
   router.get('/health', (_req, res) => {
     const body: HealthResponse = { status: 'ok' };
@@ -103,6 +108,7 @@ export async function createRouter(
 
   router.use(createRollbacksRouter(routerOptions));
 
+  router.use(upstreamErrorHandler(logger));
   router.use(MiddlewareFactory.create({ config, logger }).error());
   return router;
 }
