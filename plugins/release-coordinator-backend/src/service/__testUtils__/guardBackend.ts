@@ -63,6 +63,8 @@ export interface GuardBackend {
   knex: Knex;
   releaseId: string;
   itemId: string;
+  /** Every checklist item of the release. */
+  itemIds: string[];
   deploymentId: string;
   sent: NotificationSendOptions[];
   /** Every row of every table of the plugin, as comparable text. */
@@ -156,6 +158,7 @@ export async function startGuardBackend(knex: Knex): Promise<GuardBackend> {
     knex,
     releaseId: created.body.release.id,
     itemId: created.body.checklist[0].id,
+    itemIds: created.body.checklist.map((item: { id: string }) => item.id),
     deploymentId: pushed.body.items[0].id,
     sent,
     async snapshot() {
