@@ -34,7 +34,10 @@ const databases = createTestDatabases();
 const document = readOpenApiDocument();
 const operations = documentedOperations(document);
 
-const RUNS_PER_OPERATION = 10;
+/** Inputs per operation; more locally with RELEASE_COORDINATOR_FUZZ_RUNS. */
+const RUNS_PER_OPERATION = Number(
+  process.env.RELEASE_COORDINATOR_FUZZ_RUNS ?? 10,
+);
 const SEED = Number(process.env.RELEASE_COORDINATOR_FUZZ_SEED ?? 20261208);
 
 /** Values that make a request get past validation, by field name. */
