@@ -51,7 +51,7 @@ function contextValues(backend: GuardBackend): Record<string, unknown[]> {
     itemId: backend.itemIds,
     targetDeploymentId: [backend.deploymentId],
     rollbackOf: [backend.deploymentId],
-    handlerPath: ['github', 'gitlab', 'alertmanager', 'pagerduty'],
+    handlerPath: ['echo', 'github', 'gitlab', 'alertmanager', 'pagerduty'],
     currency: ['USD', 'EUR'],
     commitSha: ['a1b2c3d4e5f6', 'ABCDEF1234567'],
     window: ['30d', '7d', '365d'],

@@ -309,6 +309,23 @@ describe.each(databases.eachSupportedId())(
       },
     );
 
+    it.each([
+      ['a 300-character delivery id', 'd'.repeat(300)],
+      ['a delivery id with NUL', 'd\u0000-1'],
+      ['a delivery id with a lone surrogate', 'd\ud800-1'],
+    ])('dedupes a webhook with %s without a 5xx', async (_name, deliveryId) => {
+      const send = () =>
+        request(backend.server)
+          .post(`${base}/webhooks/echo`)
+          .set('Content-Type', 'application/json')
+          .send(JSON.stringify({ deliveryId }));
+      const first = await send();
+      expect(first.status).toBe(202);
+      const again = await send();
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual({ duplicate: true });
+    });
+
     it('accepts a 255-character version and notifies the team with a bounded title', async () => {
       const version = 'v'.repeat(255);
       const created = await request(backend.server)

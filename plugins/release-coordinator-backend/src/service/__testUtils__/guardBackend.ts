@@ -3,7 +3,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import { InMemoryCatalogClient } from '@backstage/catalog-client/testUtils';
 import { ResponseError } from '@backstage/errors';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
@@ -12,6 +15,10 @@ import {
   notificationService,
 } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  releaseCoordinatorWebhookHandlersExtensionPoint,
+  WebhookResult,
+} from '@release-coordinator/backstage-plugin-node';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { releaseCoordinatorPlugin } from '../../plugin';
@@ -58,6 +65,36 @@ async function catalogFailure(): Promise<ResponseError> {
   );
 }
 
+/**
+ * A webhook handler without a signature (`POST /webhooks/echo`) that passes
+ * on the delivery id and incidents of its JSON body, so tests can reach
+ * the delivery store with any id a signed sender could send.
+ */
+const echoWebhooks = createBackendModule({
+  pluginId: 'release-coordinator',
+  moduleId: 'echo-webhooks',
+  register(env) {
+    env.registerInit({
+      deps: { webhooks: releaseCoordinatorWebhookHandlersExtensionPoint },
+      async init({ webhooks }) {
+        webhooks.addWebhookHandlers({
+          path: 'echo',
+          async handle(req): Promise<WebhookResult> {
+            const body = (req.body ?? {}) as Partial<WebhookResult>;
+            return {
+              deliveryId:
+                typeof body.deliveryId === 'string'
+                  ? body.deliveryId
+                  : undefined,
+              incidents: Array.isArray(body.incidents) ? body.incidents : [],
+            };
+          },
+        });
+      },
+    });
+  },
+});
+
 export interface GuardBackend {
   server: Parameters<typeof request>[0];
   knex: Knex;
@@ -77,6 +114,7 @@ export async function startGuardBackend(knex: Knex): Promise<GuardBackend> {
   const { server } = await startTestBackend({
     features: [
       releaseCoordinatorPlugin,
+      echoWebhooks,
       mockServices.database.factory({ knex }),
       mockServices.rootConfig.factory({
         data: {
