@@ -183,12 +183,27 @@ function fromSchema(
       }
       const minLength = num(schema.minLength, 0);
       const maxLength = Math.min(num(schema.maxLength, 40), 40);
+      const short = fc.string({
+        unit: 'grapheme',
+        minLength: Math.max(minLength, 1),
+        maxLength: Math.max(maxLength, minLength, 1),
+      });
+      if (schema.maxLength === undefined) return leaf(short);
+      // The documented maximum, in UTF-16 units as zod counts them: where a
+      // column is narrower than the schema, PostgreSQL refuses (a 5xx).
+      const longest = Number(schema.maxLength);
       return leaf(
-        fc.string({
-          unit: 'grapheme',
-          minLength: Math.max(minLength, 1),
-          maxLength: Math.max(maxLength, minLength, 1),
-        }),
+        fc.oneof(
+          { weight: 3, arbitrary: short },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom(
+              'x'.repeat(longest),
+              `${'ü'.repeat(longest - 1)}x`,
+              '🚀'.repeat(Math.floor(longest / 2)),
+            ),
+          },
+        ),
       );
     }
     case 'integer':
