@@ -16,6 +16,7 @@ import {
   NotFoundError,
 } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { callUpstream } from '../service/upstreamErrors';
 import {
   AuthorizeResult,
   ResourcePermission,
@@ -216,9 +217,11 @@ export class AccessControl {
   ): Promise<AuthorizedEntity> {
     // The catalog applies its own read permission: an entity the caller may
     // not see is reported as missing.
-    const entity = await this.catalog.getEntityByRef(entityRef, {
-      credentials,
-    });
+    const entity = await callUpstream(
+      'catalog',
+      `Could not look up ${entityRef} in the catalog`,
+      () => this.catalog.getEntityByRef(entityRef, { credentials }),
+    );
     if (!entity) {
       throw new NotFoundError(
         notFound ?? `No entity ${entityRef} in the catalog`,

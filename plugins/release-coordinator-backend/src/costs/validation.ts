@@ -8,6 +8,9 @@ import { entityRefSchema, text } from '../deployments/validation';
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Largest cost amount accepted (docs/api.md, "Input limits"). */
+export const MAX_COST_AMOUNT = 1e12;
+
 /** True for a `YYYY-MM-DD` string naming a real calendar day. */
 export function isCalendarDay(value: string): boolean {
   if (!DAY_PATTERN.test(value)) {
@@ -15,14 +18,20 @@ export function isCalendarDay(value: string): boolean {
   }
   const date = new Date(`${value}T00:00:00.000Z`);
   return (
-    !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value
+    !Number.isNaN(date.getTime()) &&
+    // PostgreSQL has no year 0; no cost is older than 1970.
+    date.getUTCFullYear() >= 1970 &&
+    date.toISOString().slice(0, 10) === value
   );
 }
 
 /** A UTC day `YYYY-MM-DD` that exists in the calendar (no 2026-02-30). */
 export const daySchema = z
   .string()
-  .refine(isCalendarDay, 'must be a real calendar day as YYYY-MM-DD');
+  .refine(
+    isCalendarDay,
+    'must be a real calendar day as YYYY-MM-DD from 1970 on',
+  );
 
 /** A pushed daily cost record (docs/product.md §7 `POST /events/costs`). */
 export const costRecordInputSchema = z
@@ -33,7 +42,9 @@ export const costRecordInputSchema = z
     amount: z
       .number({ invalid_type_error: 'must be a number' })
       .finite('must be a finite number')
-      .min(0, 'must not be negative'),
+      .min(0, 'must not be negative')
+      // Sums of larger amounts overflow to Infinity (a null total).
+      .max(MAX_COST_AMOUNT, `must be at most ${MAX_COST_AMOUNT}`),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code of 3 upper-case letters'),

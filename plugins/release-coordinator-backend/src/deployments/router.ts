@@ -13,6 +13,7 @@ import Router from 'express-promise-router';
 import { AccessControl } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
 import { Operations } from '../operations/Operations';
+import { jsonBody } from '../service/inputGuard';
 import { parseInput } from '../service/validation';
 import { DeploymentService } from './DeploymentService';
 import { listIncidentsQuerySchema } from './validation';
@@ -28,7 +29,7 @@ export interface DeploymentsRouterOptions {
 // A full batch of 1000 deployments with their commits is far above
 // express.json's default 100 kB.
 /** Body parser of the events routes (shared by every `POST /events/*`). */
-export const eventsBodyParser = express.json({ limit: '10mb' });
+export const eventsBodyParser = jsonBody({ limit: '10mb' });
 
 /**
  * Who may push events (`POST /events/*`): they are machine input, so every

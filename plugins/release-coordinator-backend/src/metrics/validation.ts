@@ -6,6 +6,10 @@ import { z } from 'zod';
 
 const MAX_WINDOW_DAYS = 365;
 
+/** Bounds of `end` (docs/api.md, "Input limits"). */
+const MIN_END = new Date('1970-01-01T00:00:00.000Z');
+const MAX_END = new Date('9999-12-31T23:59:59.999Z');
+
 /** `window=Nd` with 1 ≤ N ≤ 365 (METRICS.md "Window and scope"), as N. */
 const windowSchema = z
   .string()
@@ -27,6 +31,11 @@ const metricsQueryShape = {
     .string()
     .datetime({ offset: true, message: 'must be an ISO-8601 date-time' })
     .transform(value => new Date(value))
+    // Outside this range PostgreSQL answers "date out of range" (a 500).
+    .refine(
+      date => date >= MIN_END && date <= MAX_END,
+      'must be between 1970-01-01 and 9999-12-31',
+    )
     .optional(),
 };
 

@@ -565,8 +565,10 @@ describe.each(databases.eachSupportedId())(
         await expect(
           service.notifyTeam({ id: release.id, actor: people.carol }),
         ).rejects.toMatchObject({
-          name: 'ServiceUnavailableError',
-          message: expect.stringContaining('notifications backend is down'),
+          // 502 with our own message: the upstream error is logged only.
+          name: 'UpstreamServiceError',
+          statusCode: 502,
+          message: expect.not.stringContaining('notifications backend is down'),
         });
         const details = await service.getDetails(release.id);
         expect(

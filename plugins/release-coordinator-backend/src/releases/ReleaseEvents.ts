@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ServiceUnavailableError } from '@backstage/errors';
+import { UpstreamServiceError } from '../service/upstreamErrors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import {
@@ -99,6 +100,23 @@ function approverTitle(release: Release): string {
  * (approved, rejected, back to draft, deployed…); and the team notification
  * of the **Notify team** action.
  */
+/**
+ * Longest notification title: the notifications backend stores titles in a
+ * 255-character column and refuses longer ones.
+ */
+export const MAX_NOTIFICATION_TITLE = 255;
+
+/** `title`, cut to {@link MAX_NOTIFICATION_TITLE} characters with an ellipsis. */
+export function notificationTitle(title: string): string {
+  if (title.length <= MAX_NOTIFICATION_TITLE) {
+    return title;
+  }
+  let end = MAX_NOTIFICATION_TITLE - 1;
+  // Never split a surrogate pair (an emoji in a version).
+  if (/[\ud800-\udbff]/.test(title[end - 1])) end -= 1;
+  return `${title.slice(0, end)}…`;
+}
+
 export class ReleaseEvents {
   constructor(private readonly options: ReleaseEventsOptions) {}
 
@@ -187,7 +205,7 @@ export class ReleaseEvents {
         ...(excluded.length > 0 && { excludeEntityRef: excluded }),
       },
       payload: {
-        title: approverTitle(release),
+        title: notificationTitle(approverTitle(release)),
         description: releaseSummaryText(details),
         link: releaseReadinessLink(release),
         topic: NOTIFICATION_TOPIC,
@@ -199,11 +217,12 @@ export class ReleaseEvents {
 
   /**
    * Sends the **Notify team** notification to the owner group. Throws
-   * ServiceUnavailableError when notifications cannot be sent, so the
-   * checklist item is not passed for a message nobody got.
+   * ServiceUnavailableError (503) without a notifications service and
+   * UpstreamServiceError (502) when it fails, so the checklist item is not
+   * passed for a message nobody got.
    */
   async notifyTeam(details: ReleaseDetails, ownerGroup: string): Promise<void> {
-    const { notifications } = this.options;
+    const { notifications, logger } = this.options;
     const { release } = details;
     if (!notifications) {
       throw new ServiceUnavailableError(
@@ -214,7 +233,9 @@ export class ReleaseEvents {
       await notifications.send({
         recipients: { type: 'entity', entityRef: ownerGroup },
         payload: {
-          title: `Release ${release.version} of ${release.entityRef} to ${release.environment}`,
+          title: notificationTitle(
+            `Release ${release.version} of ${release.entityRef} to ${release.environment}`,
+          ),
           description: releaseSummaryText(details),
           link: releaseReadinessLink(release),
           topic: NOTIFICATION_TOPIC,
@@ -223,8 +244,13 @@ export class ReleaseEvents {
         },
       });
     } catch (error) {
-      throw new ServiceUnavailableError(
-        `Could not notify ${ownerGroup}: ${(error as Error).message}`,
+      // Our own message with a 502: the upstream error is logged only.
+      logger?.warn(
+        `Could not notify ${ownerGroup} of release ${release.id}`,
+        error as Error,
+      );
+      throw new UpstreamServiceError(
+        `Could not notify ${ownerGroup}: the notifications service failed`,
       );
     }
   }

@@ -382,7 +382,8 @@ export class ReleaseService {
    * owner group through Backstage notifications, then passes
    * `team-communication-sent` with the notification as evidence (audited).
    * 409 for a rejected or deployed release, or an entity without owner;
-   * 503 when the notification cannot be sent (nothing is recorded then).
+   * 502 when the notifications service fails, 503 when there is none
+   * (nothing is recorded then).
    */
   async notifyTeam(options: {
     id: string;

@@ -7,6 +7,7 @@ import {
 import { InputError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { toStoredEntityRef } from '../service/entityRefs';
+import { callUpstream } from '../service/upstreamErrors';
 
 /**
  * The user-entity annotations that carry SCM logins: the ones the GitHub and
@@ -208,9 +209,12 @@ export class CommitAuthorResolver {
 
   /** The identity of a user by ref, or undefined when not in the catalog. */
   async identityOfUser(ref: string): Promise<UserIdentity | undefined> {
-    const entity = await this.catalog.getEntityByRef(ref, {
-      credentials: await this.auth.getOwnServiceCredentials(),
-    });
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const entity = await callUpstream(
+      'catalog',
+      `Could not look up ${ref} in the catalog`,
+      () => this.catalog.getEntityByRef(ref, { credentials }),
+    );
     return entity ? identityOf(entity) : undefined;
   }
 
@@ -226,18 +230,24 @@ export class CommitAuthorResolver {
               author.login,
           },
     );
-    const { items } = await this.catalog.getEntities(
-      {
-        filter,
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.annotations',
-          'spec.profile.email',
-        ],
-      },
-      { credentials: await this.auth.getOwnServiceCredentials() },
+    const credentials = await this.auth.getOwnServiceCredentials();
+    const { items } = await callUpstream(
+      'catalog',
+      'Could not look up commit authors in the catalog',
+      () =>
+        this.catalog.getEntities(
+          {
+            filter,
+            fields: [
+              'kind',
+              'metadata.name',
+              'metadata.namespace',
+              'metadata.annotations',
+              'spec.profile.email',
+            ],
+          },
+          { credentials },
+        ),
     );
     return items.map(identityOf);
   }

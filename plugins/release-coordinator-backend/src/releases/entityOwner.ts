@@ -2,6 +2,7 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { toStoredEntityRef } from '../service/entityRefs';
+import { callUpstream } from '../service/upstreamErrors';
 
 /**
  * The owner (lower-case entity ref, a group by default) of a catalog entity,
@@ -13,9 +14,12 @@ export async function findEntityOwner(
   auth: AuthService,
   entityRef: string,
 ): Promise<string | undefined> {
-  const entity = await catalog.getEntityByRef(entityRef, {
-    credentials: await auth.getOwnServiceCredentials(),
-  });
+  const credentials = await auth.getOwnServiceCredentials();
+  const entity = await callUpstream(
+    'catalog',
+    `Could not look up the owner of ${entityRef}`,
+    () => catalog.getEntityByRef(entityRef, { credentials }),
+  );
   const owner = entity?.spec?.owner;
   if (typeof owner !== 'string' || !owner) {
     return undefined;

@@ -201,13 +201,17 @@ describe('POST /releases/:id/notify-team', () => {
     expect(send).not.toHaveBeenCalled();
   });
 
-  it('is 503 and records nothing when notifications fail', async () => {
+  it('is 502 with our own message and records nothing when notifications fail', async () => {
     send.mockRejectedValue(new Error('connection refused'));
     const { server, id } = await startBackend();
     const response = await request(server)
       .post(`${base}/releases/${id}/notify-team`)
       .set('Authorization', as.carol);
-    expect(response.status).toBe(503);
+    expect(response.status).toBe(502);
+    expect(response.body.error.message).toBe(
+      'Could not notify group:default/team-a: the notifications service failed',
+    );
+    expect(JSON.stringify(response.body)).not.toMatch(/connection refused/);
     const details = await request(server)
       .get(`${base}/releases/${id}`)
       .set('Authorization', as.carol);

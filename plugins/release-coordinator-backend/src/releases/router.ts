@@ -9,6 +9,7 @@ import Router from 'express-promise-router';
 import { EntityPermission } from '../access/AccessControl';
 import { HttpAccess } from '../access/HttpAccess';
 import { Operations } from '../operations/Operations';
+import { jsonBody } from '../service/inputGuard';
 import { parseInput } from '../service/validation';
 import { ReleaseService } from './ReleaseService';
 import { releasePathSchema, updateReleaseSchema } from './validation';
@@ -34,7 +35,7 @@ export function createReleasesRouter(
   const { access, releases, operations } = options;
   const { control } = access;
   const router = Router();
-  router.use(express.json());
+  router.use(jsonBody());
 
   const httpCall = (req: Request) => access.call(req);
 

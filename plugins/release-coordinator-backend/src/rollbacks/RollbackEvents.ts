@@ -7,7 +7,10 @@ import {
   Rollback,
 } from '@release-coordinator/backstage-plugin-common';
 import { ReleaseStore } from '../database/ReleaseStore';
-import { NOTIFICATION_TOPIC } from '../releases/ReleaseEvents';
+import {
+  NOTIFICATION_TOPIC,
+  notificationTitle,
+} from '../releases/ReleaseEvents';
 import { auditChannel, CallChannel } from '../releases/ReleaseReadiness';
 
 /** What happened to a rollback, as audited. */
@@ -209,7 +212,7 @@ export class RollbackEvents {
       failed: 'failed',
       'dry-run': 'would have started (dry run)',
     };
-    const title = `${describe(rollback)} ${outcome[action]}`;
+    const title = notificationTitle(`${describe(rollback)} ${outcome[action]}`);
     const description = [
       `Requested by ${who}: ${rollback.reason}.`,
       rollback.error ? `Error: ${rollback.error}` : undefined,

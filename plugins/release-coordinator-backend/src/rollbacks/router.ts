@@ -9,6 +9,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { HttpAccess } from '../access/HttpAccess';
 import { Operations } from '../operations/Operations';
+import { jsonBody } from '../service/inputGuard';
 import { parseInput } from '../service/validation';
 import { RollbackService } from './RollbackService';
 import {
@@ -35,7 +36,7 @@ export function createRollbacksRouter(
 ): express.Router {
   const { access, rollbacks, operations } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(jsonBody());
 
   router.post(
     '/entities/:kind/:namespace/:name/rollbacks',

@@ -35,6 +35,8 @@ import {
   DATABASE_RETRY_AFTER_SECONDS,
   databaseUnavailableHandler,
 } from './databaseAvailability';
+import { inputGuard, jsonBody } from './inputGuard';
+import { upstreamErrorHandler } from './upstreamErrors';
 
 /** What the router needs from the plugin's wiring. */
 export interface RouterOptions {
@@ -67,6 +69,9 @@ export async function createRouter(
   const routerOptions = { ...options, access };
 
   const router = Router();
+  // First: NUL and lone surrogates in the path or query are refused with a
+  // 400 naming the field before any route reads them (bodies: jsonBody).
+  router.use(inputGuard());
   // Before express.json: webhooks read raw bodies (signatures), the events
   // routes parse their own, larger bodies, reports are raw files.
   router.use(createWebhooksRouter(options));
@@ -78,7 +83,7 @@ export async function createRouter(
       reportSettings: readReportSettings(config),
     }),
   );
-  router.use(express.json());
+  router.use(jsonBody());
 
   // Ready only while the database answers (docs/operations.md): load
   // balancers and the portal's readiness probe take a replica whose
@@ -117,6 +122,7 @@ export async function createRouter(
 
   router.use(createRollbacksRouter(routerOptions));
 
+  router.use(upstreamErrorHandler(logger));
   // A database outage is a 503 with Retry-After, never a 500.
   router.use(databaseUnavailableHandler());
   router.use(MiddlewareFactory.create({ config, logger }).error());

@@ -1,5 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { z } from 'zod';
+import { assertValidText } from './inputGuard';
 
 /** Path parameters of the entity routes (`/entities/:kind/:namespace/:name/...`). */
 export const entityPathSchema = z.object({
@@ -26,6 +27,9 @@ export function parseInput<T extends z.ZodTypeAny>(
   /** `input` for the input of an action. */
   where: 'path' | 'query' | 'body' | 'input',
 ): z.infer<T> {
+  // Also here, not only in the router's inputGuard: path parameters are
+  // known per route only, and code outside the router parses input too.
+  assertValidText(input, where);
   const result = schema.safeParse(input);
   if (!result.success) {
     const details = result.error.issues

@@ -11,7 +11,9 @@ import {
   WebhookHandler,
   WebhookRequest,
 } from '@release-coordinator/backstage-plugin-node';
+import { createHash } from 'node:crypto';
 import { toStoredEntityRef } from '../service/entityRefs';
+import { isInvalidText } from '../service/inputGuard';
 import { WebhookDeliveryStore } from './WebhookDeliveryStore';
 
 /** Where accepted webhook records go: the deployments domain service. */
@@ -45,6 +47,30 @@ export type WebhookOutcome =
       deployments: EventItemResult[];
       incidents: EventItemResult[];
     };
+
+/** Longest delivery id stored as sent (the column is a varchar(255)). */
+const MAX_DELIVERY_ID_LENGTH = 255;
+
+/**
+ * The delivery id as stored: as sent when the column can hold it, else
+ * `sha256:<hex>` of it. A sender's odd id (longer than the column, with
+ * NUL or a lone surrogate, which PostgreSQL refuses or alters) is then
+ * still deduplicated, instead of a 500 that loses the delivery.
+ */
+export function storedDeliveryId(deliveryId: string): string {
+  if (
+    deliveryId.length <= MAX_DELIVERY_ID_LENGTH &&
+    !isInvalidText(deliveryId) &&
+    !deliveryId.startsWith('sha256:')
+  ) {
+    return deliveryId;
+  }
+  // Lone surrogates hashed as UTF-16 code units, so distinct ids stay distinct.
+  const hash = createHash('sha256')
+    .update(Buffer.from(deliveryId, 'utf16le'))
+    .digest('hex');
+  return `sha256:${hash}`;
+}
 
 /** The body parsed as JSON: undefined when empty, a 400 when malformed. */
 function parseJsonBody(rawBody: Buffer): unknown {
@@ -138,7 +164,7 @@ export class WebhookService {
 
     const key =
       result.deliveryId !== undefined
-        ? { handlerPath, deliveryId: result.deliveryId }
+        ? { handlerPath, deliveryId: storedDeliveryId(result.deliveryId) }
         : undefined;
     if (key && !(await this.store.claimDelivery(key))) {
       this.logger.info(
