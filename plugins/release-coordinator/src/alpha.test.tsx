@@ -54,5 +54,6 @@ describe('release-coordinator /alpha', () => {
     expect(filter?.(annotatedComponent)).toBe(true);
     expect(filter?.(plainComponent)).toBe(false);
     expect(filter?.(group)).toBe(false);
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
   });
 });

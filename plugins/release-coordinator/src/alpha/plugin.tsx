@@ -124,6 +124,8 @@ export const entityDeliveryOverviewContent = EntityContentBlueprint.make({
 export const entityReleaseStatusCard = EntityCardBlueprint.make({
   name: 'release-status',
   params: {
+    // A summary: in the Overview's side column, next to About.
+    type: 'info',
     filter: isReleaseCoordinatorAvailable,
     loader: () =>
       import('../components/ReleaseStatusCard').then(m =>
