@@ -1,60 +1,31 @@
-import { Navigate, Route } from 'react-router-dom';
-import {
-  CatalogEntityPage,
-  CatalogIndexPage,
-  catalogPlugin,
-} from '@backstage/plugin-catalog';
-import { orgPlugin } from '@backstage/plugin-org';
-import { UserSettingsPage } from '@backstage/plugin-user-settings';
-import { NotificationsPage } from '@backstage/plugin-notifications';
-import { SignalsDisplay } from '@backstage/plugin-signals';
-import { AlertDisplay, OAuthRequestDialog } from '@backstage/core-components';
-import { createApp } from '@backstage/app-defaults';
-import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
-import { releaseCoordinatorPlugin } from '@release-coordinator/backstage-plugin';
-import { apis } from './apis';
-import { themes } from './themes';
-import { entityPage } from './components/catalog/EntityPage';
-import { Root } from './components/Root';
-import { ExampleUserSignInPage } from './components/SignIn';
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import notificationsPlugin from '@backstage/plugin-notifications/alpha';
+import orgPlugin from '@backstage/plugin-org/alpha';
+import signalsPlugin from '@backstage/plugin-signals/alpha';
+import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import releaseCoordinatorPlugin from '@release-coordinator/backstage-plugin/alpha';
+import { appModule } from './modules/app';
 
-const app = createApp({
-  apis,
-  themes,
-  plugins: [releaseCoordinatorPlugin],
-  bindRoutes({ bind }) {
-    bind(orgPlugin.externalRoutes, {
-      catalogIndex: catalogPlugin.routes.catalogIndex,
-    });
-  },
-  components: {
-    // Guest, plus any example user in development (auth.providers.exampleUser).
-    SignInPage: ExampleUserSignInPage,
-  },
-});
+/**
+ * The portal, on Backstage's new frontend system (as `@backstage/create-app`
+ * makes apps since Backstage 1.49). The catalog's entity pages get the
+ * Release Coordinator tabs, the Delivery overview and the Release status card
+ * from the plugin's `/alpha` features; the legacy-system install lives in
+ * ./legacy.
+ */
+export function createPortalApp() {
+  return createApp({
+    features: [
+      catalogPlugin,
+      orgPlugin,
+      userSettingsPlugin,
+      notificationsPlugin,
+      signalsPlugin,
+      releaseCoordinatorPlugin,
+      appModule,
+    ],
+  });
+}
 
-const routes = (
-  <FlatRoutes>
-    <Route path="/" element={<Navigate to="catalog" />} />
-    <Route path="/catalog" element={<CatalogIndexPage />} />
-    <Route
-      path="/catalog/:namespace/:kind/:name"
-      element={<CatalogEntityPage />}
-    >
-      {entityPage}
-    </Route>
-    <Route path="/settings" element={<UserSettingsPage />} />
-    <Route path="/notifications" element={<NotificationsPage />} />
-  </FlatRoutes>
-);
-
-export default app.createRoot(
-  <>
-    <AlertDisplay />
-    <OAuthRequestDialog />
-    <SignalsDisplay />
-    <AppRouter>
-      <Root>{routes}</Root>
-    </AppRouter>
-  </>,
-);
+export default createPortalApp().createRoot();

@@ -1,8 +1,12 @@
 import { createExtensionTester } from '@backstage/frontend-test-utils';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import plugin, {
   entityDeliveryOverviewContent,
   entityReleaseReadinessContent,
+  entityReleaseStatusCard,
 } from './alpha';
 import {
   annotatedComponent,
@@ -22,6 +26,7 @@ describe('release-coordinator /alpha', () => {
     'entity-content:release-coordinator/deployments',
     'entity-content:release-coordinator/delivery-metrics',
     'entity-content:release-coordinator/delivery-overview',
+    'entity-card:release-coordinator/release-status',
   ] as const)('provides the %s extension', id => {
     expect(plugin.getExtension(id)).toBeDefined();
   });
@@ -41,5 +46,14 @@ describe('release-coordinator /alpha', () => {
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
     expect(filter?.(group)).toBe(true);
     expect(filter?.(annotatedComponent)).toBe(false);
+  });
+
+  it('shows the Release status card on annotated entities only', () => {
+    const tester = createExtensionTester(entityReleaseStatusCard);
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    expect(filter?.(annotatedComponent)).toBe(true);
+    expect(filter?.(plainComponent)).toBe(false);
+    expect(filter?.(group)).toBe(false);
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('info');
   });
 });

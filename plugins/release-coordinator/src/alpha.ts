@@ -11,4 +11,5 @@ export {
   entityDeploymentsContent,
   entityDeliveryMetricsContent,
   entityDeliveryOverviewContent,
+  entityReleaseStatusCard,
 } from './alpha/plugin';

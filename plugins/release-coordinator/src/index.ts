@@ -11,6 +11,7 @@ export {
   EntityDeploymentsContent,
   EntityDeliveryMetricsContent,
   EntityDeliveryOverviewContent,
+  EntityReleaseStatusCard,
 } from './plugin';
 export {
   isReleaseCoordinatorAvailable,

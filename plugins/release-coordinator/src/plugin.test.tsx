@@ -3,6 +3,7 @@ import { screen } from '@testing-library/react';
 import { releaseCoordinatorApiRef, ReleaseCoordinatorClient } from './api';
 import {
   EntityReleaseReadinessContent,
+  EntityReleaseStatusCard,
   releaseCoordinatorPlugin,
 } from './plugin';
 import { Route, Routes } from 'react-router-dom';
@@ -35,5 +36,24 @@ describe('releaseCoordinatorPlugin', () => {
     expect(
       await screen.findByText('No releases yet for Payments API'),
     ).toBeInTheDocument();
+  });
+
+  it('lazy-loads the Release status card (legacy export of the index)', async () => {
+    const { EntityReleaseStatusCard: exported } = await import('./index');
+    expect(exported).toBe(EntityReleaseStatusCard);
+    await renderInTestApp(
+      withApiAndEntity(
+        {
+          getEnvironments: async () => ({ items: [], sync: [] }),
+          listReleases: async () => ({ items: [] }),
+          listRollbacks: async () => ({ items: [] }),
+        },
+        annotatedComponent,
+        <EntityReleaseStatusCard />,
+      ),
+    );
+
+    expect(await screen.findByText('Release status')).toBeInTheDocument();
+    expect(await screen.findByText('No deployments yet')).toBeInTheDocument();
   });
 });

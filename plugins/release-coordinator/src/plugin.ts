@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -95,5 +96,21 @@ export const EntityDeliveryOverviewContent = releaseCoordinatorPlugin.provide(
         m => m.DeliveryOverviewContent,
       ),
     mountPoint: deliveryOverviewRouteRef,
+  }),
+);
+
+/**
+ * Overview card "Release status": what runs in each environment, the
+ * production release awaiting approval and the last rollback.
+ *
+ * @public
+ */
+export const EntityReleaseStatusCard = releaseCoordinatorPlugin.provide(
+  createComponentExtension({
+    name: 'EntityReleaseStatusCard',
+    component: {
+      lazy: () =>
+        import('./components/ReleaseStatusCard').then(m => m.ReleaseStatusCard),
+    },
   }),
 );

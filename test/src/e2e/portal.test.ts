@@ -1,6 +1,6 @@
 import fs from 'fs';
 import path from 'path';
-import { Browser, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
 import { Portal } from './portal';
 import { launchChromium, screenshotDir } from './browser';
 
@@ -69,16 +69,30 @@ describe('Release Coordinator portal (Chromium)', () => {
       ['Deployments', 'deployments'],
       ['Delivery metrics', 'delivery-metrics'],
     ]) {
-      await page.getByRole('tab', { name: tab }).click();
+      await entityTab(page, tab).click();
       await page.waitForURL(new RegExp(`/payments-api/${slug}`));
       await page.getByText(tab, { exact: true }).last().waitFor();
       // The tab renders its own content, not an error panel.
       await expectNoErrorPanel(page);
-      expect(await page.getByRole('tab', { selected: true }).innerText()).toBe(
-        tab.toLocaleUpperCase('en-US'),
-      );
+      expect(await selectedEntityTab(page).innerText()).toBe(tab);
       await screenshot(`02-payments-api-${slug}`);
     }
+  });
+
+  it('shows the Release status card on the Overview tab', async () => {
+    await page.goto(`${portal.baseUrl}/catalog/default/component/payments-api`);
+    expect(await selectedEntityTab(page).innerText()).toBe('Overview');
+    const card = page.getByTestId('release-status-card');
+    // The demo history has run in production and staging.
+    await card.getByTestId('release-status-production').waitFor();
+    await card.getByTestId('release-status-staging').waitFor();
+    expect(
+      await card.getByTestId('release-status-production').innerText(),
+    ).toMatch(/^production: \d+\.\d+\.\d+/);
+    await card.getByRole('region', { name: 'Awaiting approval' }).waitFor();
+    await card.getByRole('region', { name: 'Last rollback' }).waitFor();
+    await expectNoErrorPanel(page);
+    await screenshot('05-payments-api-overview-release-status');
   });
 
   it('shows the demo deployment history on the Deployments tab', async () => {
@@ -91,12 +105,14 @@ describe('Release Coordinator portal (Chromium)', () => {
     expect(await page.getByRole('row').count()).toBeGreaterThan(2);
   });
 
-  it('shows nine metric cards computed from the stored history', async () => {
+  it('shows ten metric cards computed from the stored history', async () => {
     await page.goto(
       `${portal.baseUrl}/catalog/default/component/payments-api/delivery-metrics`,
     );
     await page.getByTestId('metric-value').first().waitFor();
-    expect(await page.getByTestId('metric-value').count()).toBe(9);
+    // The ten metrics of docs/metrics.md, deployment rework rate the last.
+    expect(await page.getByTestId('metric-value').count()).toBe(10);
+    await page.getByRole('group', { name: 'Deployment rework rate' }).waitFor();
     const frequency = await page
       .getByRole('group', { name: 'Deployment frequency' })
       .getByTestId('metric-value')
@@ -109,10 +125,11 @@ describe('Release Coordinator portal (Chromium)', () => {
     await page.goto(
       `${portal.baseUrl}/catalog/default/component/legacy-reporting`,
     );
-    await page.getByRole('tab', { name: 'Overview' }).waitFor();
-    expect(await page.getByRole('tab', { name: 'Deployments' }).count()).toBe(
-      0,
-    );
+    await entityTab(page, 'Overview').waitFor();
+    expect(await entityTab(page, 'Deployments').count()).toBe(0);
+    expect(await entityTab(page, 'Release readiness').count()).toBe(0);
+    expect(await entityTab(page, 'Delivery metrics').count()).toBe(0);
+    expect(await page.getByTestId('release-status-card').count()).toBe(0);
   });
 
   it('shows the Delivery overview tab on a Group and a System page', async () => {
@@ -121,16 +138,17 @@ describe('Release Coordinator portal (Chromium)', () => {
       ['system', 'checkout'],
     ]) {
       await page.goto(`${portal.baseUrl}/catalog/default/${kind}/${name}`);
-      await page.getByRole('tab', { name: 'Delivery overview' }).click();
+      await entityTab(page, 'Delivery overview').click();
       await page.waitForURL(new RegExp(`/${name}/delivery-overview`));
       await page
         .getByText('Delivery overview', { exact: true })
         .last()
         .waitFor();
       await expectNoErrorPanel(page);
-      expect(
-        await page.getByRole('tab', { name: 'Delivery overview' }).count(),
-      ).toBe(1);
+      expect(await entityTab(page, 'Delivery overview').count()).toBe(1);
+      expect(await selectedEntityTab(page).innerText()).toBe(
+        'Delivery overview',
+      );
       await screenshot(`03-${kind}-${name}-delivery-overview`);
     }
   });
@@ -154,6 +172,23 @@ async function waitForDemoHistory(portal: Portal, name: string) {
     }
     await new Promise(resolve => setTimeout(resolve, 2000));
   }
+}
+
+/**
+ * An entity page's tab: on the new frontend system a link in the page
+ * header's "Content navigation".
+ */
+function entityTab(page: Page, name: string): Locator {
+  return page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .getByRole('link', { name, exact: true });
+}
+
+/** The entity page's current tab (the one link marked as the current page). */
+function selectedEntityTab(page: Page): Locator {
+  return page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .locator('a[aria-current="page"]');
 }
 
 async function expectNoErrorPanel(page: Page) {

@@ -8,7 +8,10 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { releaseCoordinatorApiRef, ReleaseCoordinatorClient } from '../api';
 import {
   isDeliveryOverviewAvailable,
@@ -113,6 +116,25 @@ export const entityDeliveryOverviewContent = EntityContentBlueprint.make({
 });
 
 /**
+ * Overview card "Release status": what runs in each environment, the
+ * production release awaiting approval and the last rollback.
+ *
+ * @alpha
+ */
+export const entityReleaseStatusCard = EntityCardBlueprint.make({
+  name: 'release-status',
+  params: {
+    // A summary: in the Overview's side column, next to About.
+    type: 'info',
+    filter: isReleaseCoordinatorAvailable,
+    loader: () =>
+      import('../components/ReleaseStatusCard').then(m =>
+        compatWrapper(<m.ReleaseStatusCard />),
+      ),
+  },
+});
+
+/**
  * The Release Coordinator plugin for the new frontend system.
  *
  * @alpha
@@ -133,5 +155,6 @@ export default createFrontendPlugin({
     entityDeploymentsContent,
     entityDeliveryMetricsContent,
     entityDeliveryOverviewContent,
+    entityReleaseStatusCard,
   ],
 });

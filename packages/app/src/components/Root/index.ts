@@ -1,1 +1,3 @@
-export { Root } from './Root';
+export { default as LogoFull } from './LogoFull';
+export { default as LogoIcon } from './LogoIcon';
+export { SignedInUserItem } from './SignedInUserItem';

@@ -27,6 +27,7 @@ import {
   EntityDeliveryOverviewContent,
   EntityDeploymentsContent,
   EntityReleaseReadinessContent,
+  EntityReleaseStatusCard,
   isReleaseCoordinatorAvailable,
 } from '@release-coordinator/backstage-plugin';
 
@@ -65,6 +66,13 @@ const overviewContent = (
     <Grid item md={6} xs={12}>
       <EntityLinksCard />
     </Grid>
+    <EntitySwitch>
+      <EntitySwitch.Case if={isReleaseCoordinatorAvailable}>
+        <Grid item md={6} xs={12}>
+          <EntityReleaseStatusCard />
+        </Grid>
+      </EntitySwitch.Case>
+    </EntitySwitch>
     <Grid item md={8} xs={12}>
       <EntityHasSubcomponentsCard />
     </Grid>

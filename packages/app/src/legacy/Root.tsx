@@ -1,8 +1,7 @@
 import { PropsWithChildren } from 'react';
 import { makeStyles } from '@material-ui/core';
 import HomeIcon from '@material-ui/icons/Home';
-import LogoFull from './LogoFull';
-import LogoIcon from './LogoIcon';
+import { LogoFull, LogoIcon, SignedInUserItem } from '../components/Root';
 import {
   Settings as SidebarSettings,
   UserSettingsSignInAvatar,
@@ -23,7 +22,6 @@ import MenuIcon from '@material-ui/icons/Menu';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import GroupIcon from '@material-ui/icons/People';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
-import { SignedInUserItem } from './SignedInUserItem';
 
 const useSidebarLogoStyles = makeStyles({
   root: {
