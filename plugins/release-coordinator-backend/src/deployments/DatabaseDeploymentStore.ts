@@ -40,6 +40,7 @@ import { insertUnnest, isPostgres, UNNEST_CHUNK_SIZE } from './postgresBatch';
 import { SyncStateTable } from './SyncStateTable';
 import { deploymentMerge, incidentMerge } from './upsertRules';
 import { chunks, upsertByExternalId } from './upsertByExternalId';
+import { followReleasesInTransaction } from '../releases/releaseLifecycle';
 
 /**
  * `deployments.commit_times` of a report's commits: their committedAt as
@@ -152,6 +153,7 @@ export async function upsertDeploymentsInTransaction(
       external_id: item.externalId,
       version: item.version,
       commit_sha: item.commitSha ?? null,
+      artifact_digest: item.artifactDigest ?? null,
       kind: item.kind,
       status: item.status,
       started_at: item.startedAt ?? null,
@@ -240,7 +242,26 @@ export async function upsertDeploymentsInTransaction(
     tx,
     [...gotCommits].filter(id => !insertedOnce.has(id)),
   );
-  return outcomes.results;
+
+  // Releases follow their deployments (docs/gates.md), in this transaction:
+  // only deployments this batch changed, so a redelivery moves nothing.
+  const changedIds = outcomes.results
+    .filter(outcome => outcome.status !== 'unchanged')
+    .map(outcome => outcome.id);
+  const transitions = await followReleasesInTransaction(
+    tx,
+    changedIds,
+    timestamp,
+  );
+  const results = [...outcomes.results];
+  for (const id of new Set(transitions.map(t => t.deploymentId))) {
+    const last = results.map(outcome => outcome.id).lastIndexOf(id);
+    results[last] = {
+      ...results[last],
+      releaseTransitions: transitions.filter(t => t.deploymentId === id),
+    };
+  }
+  return results;
 }
 
 /**

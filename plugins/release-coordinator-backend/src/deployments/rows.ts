@@ -25,6 +25,7 @@ export type DeploymentRow = {
   external_id: string;
   version: string;
   commit_sha: string | null;
+  artifact_digest: string | null;
   kind: string;
   status: string;
   started_at: DbTimestamp | null;
@@ -56,6 +57,7 @@ export const deploymentColumnTypes: ColumnTypes<DeploymentWriteRow> = {
   external_id: 'text',
   version: 'text',
   commit_sha: 'text',
+  artifact_digest: 'text',
   kind: 'text',
   status: 'text',
   started_at: 'timestamptz',
@@ -145,6 +147,9 @@ export function toDeployment(
     externalId: row.external_id,
     version: row.version,
     ...(row.commit_sha !== null && { commitSha: row.commit_sha }),
+    ...(row.artifact_digest !== null && {
+      artifactDigest: row.artifact_digest,
+    }),
     kind: row.kind as DeploymentKind,
     status: row.status as DeploymentStatus,
     ...(startedAt !== undefined && { startedAt }),

@@ -46,6 +46,7 @@ const deploymentRequiredColumns = [
 /** Columns a report may leave out: a missing value keeps the stored one. */
 const deploymentOptionalColumns = [
   'commit_sha',
+  'artifact_digest',
   'started_at',
   'finished_at',
   'initiator',

@@ -92,6 +92,7 @@ export const deploymentInputSchema = z
     externalId: text(255),
     version: text(255),
     commitSha: text(64).optional(),
+    artifactDigest: text(255).optional(),
     kind: z.enum(DEPLOYMENT_KINDS),
     status: z.enum(DEPLOYMENT_STATUSES),
     startedAt: timestamp.optional(),

@@ -31,6 +31,7 @@ import { recordReport, RecordReportOptions } from '../reports/recordReport';
 import { ReleaseReadinessSettings } from './config';
 import { findEntityOwner } from './entityOwner';
 import { ReleaseEvents } from './ReleaseEvents';
+import type { ReleaseTransition } from './releaseLifecycle';
 import { CallChannel, ReleaseReadiness } from './ReleaseReadiness';
 import {
   OPEN_STATES,
@@ -71,8 +72,10 @@ export class ReleaseService {
   private readonly events: ReleaseEvents;
   private readonly commitAuthors: CommitAuthorResolver;
   private readonly ownerOf: (entityRef: string) => Promise<string | undefined>;
+  private readonly logger?: LoggerService;
 
   constructor(options: ReleaseServiceOptions) {
+    this.logger = options.logger;
     this.readiness = new ReleaseReadiness(
       options.store,
       options.settings,
@@ -205,6 +208,49 @@ export class ReleaseService {
   approverGroups(release: Release): Promise<string[]> {
     return this.events.approverGroups(release);
   }
+
+  /**
+   * Announces release moves that deployments caused (docs/gates.md), once
+   * stored with their audit rows: one auditor event each, a signal to open
+   * tabs, and the approvers' notification updated in place. Register with
+   * `DeploymentService.addReleaseTransitionListener`.
+   */
+  readonly onDeploymentTransitions = async (
+    transitions: ReleaseTransition[],
+  ): Promise<void> => {
+    for (const transition of transitions) {
+      const event = await this.readiness.auditor.createEvent({
+        eventId: 'release-deployment-transition',
+        severityLevel: 'medium',
+        meta: {
+          channel: 'internal',
+          releaseId: transition.releaseId,
+          entityRef: transition.entityRef,
+          environment: transition.environment,
+          version: transition.version,
+          from: transition.from,
+          to: transition.to,
+          deploymentId: transition.deploymentId,
+        },
+      });
+      await event.success();
+    }
+    // One signal per release, with its state as it is now.
+    for (const releaseId of new Set(transitions.map(t => t.releaseId))) {
+      const first = transitions.find(t => t.releaseId === releaseId)!;
+      try {
+        await this.events.changed(
+          await this.getDetails(releaseId),
+          'deployment',
+          first.from,
+        );
+      } catch (error) {
+        this.logger?.warn(
+          `Could not announce the deployment of release ${releaseId}: ${error}`,
+        );
+      }
+    }
+  };
 
   /** The audit trail of a release, oldest first. */
   async getAuditTrail(id: string): Promise<AuditEvent[]> {
