@@ -389,6 +389,9 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     if (options.status !== undefined) {
       query.andWhere({ status: options.status });
     }
+    if (options.releaseId !== undefined) {
+      query.andWhere({ release_id: options.releaseId });
+    }
     if (options.cursor !== undefined) {
       query.andWhere(olderThan('sort_at', decodeCursor(options.cursor)));
     }

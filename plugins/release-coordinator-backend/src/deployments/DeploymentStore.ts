@@ -41,6 +41,8 @@ export interface ListDeploymentsOptions {
   entityRef: string;
   environment?: string;
   status?: DeploymentStatus;
+  /** Only the deployments linked to this release. */
+  releaseId?: string;
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;

@@ -164,6 +164,8 @@ export const listDeploymentsQuerySchema = z
   .object({
     environment,
     status: z.enum(DEPLOYMENT_STATUSES).optional(),
+    /** Only the deployments that shipped this release (docs/gates.md). */
+    releaseId: z.string().min(1).max(36).optional(),
     limit,
     cursor,
   })

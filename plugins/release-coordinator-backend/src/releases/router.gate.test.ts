@@ -332,6 +332,18 @@ describe.each(databases.eachSupportedId())(
         .get(`${base}/entities/component/default/payments/deployments`)
         .set('Authorization', ci);
       expect(history.body.items[0].releaseId).toBe(approved.id);
+      const ofRelease = await request(server)
+        .get(`${base}/entities/component/default/payments/deployments`)
+        .query({ releaseId: approved.id })
+        .set('Authorization', ci);
+      expect(ofRelease.body.items.map((d: any) => d.externalId)).toEqual([
+        'run-1',
+      ]);
+      const ofOther = await request(server)
+        .get(`${base}/entities/component/default/payments/deployments`)
+        .query({ releaseId: 'no-such-release' })
+        .set('Authorization', ci);
+      expect(ofOther.body.items).toEqual([]);
     });
 
     it('answers 400 for an unknown environment and for bad or missing fields', async () => {
