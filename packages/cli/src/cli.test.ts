@@ -262,6 +262,25 @@ describe('release-coordinator CLI against a running backend', () => {
     ]);
   });
 
+  it('--wait stops at once when the release was rejected', async () => {
+    const id = await createRelease('3.16.0');
+    const rejected = await api(
+      'POST',
+      `/releases/${id}/approvals`,
+      { decision: 'reject', comment: 'not this one' },
+      mockCredentials.user.header('user:default/dave'),
+    );
+    expect(rejected.status).toBe(201);
+    const waiting = testIo(env());
+    const code = await main(
+      gateArgs('3.16.0', '--wait', '--interval', '10s', '--timeout', '1h'),
+      waiting.io,
+    );
+    expect(code).toBe(EXIT.denied);
+    expect(waiting.sleeps()).toBe(0);
+    expect(waiting.out[1]).toMatch(/^ {2}- \[rejected\] /);
+  });
+
   it('--wait exits 3 when the timeout passes first', async () => {
     await createRelease('3.15.0');
     const waiting = testIo(env());

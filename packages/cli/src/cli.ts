@@ -47,6 +47,9 @@ Exit codes of gate: 0 allowed, 1 denied, 2 usage error, 3 timed out,
 
 const STRATEGIES = ['rolling', 'blue-green', 'canary'];
 
+/** Denials no wait can lift (docs/gates.md): `--wait` stops at once. */
+const FINAL_REASONS = ['rejected', 'closed'];
+
 /** `30m`, `10s`, `1h`, `500ms`, or a number of seconds, in milliseconds. */
 export function parseDuration(value: string, option: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
@@ -246,7 +249,12 @@ async function gate(args: string[], io: CliIo): Promise<number> {
     const failed = failure(answer, base);
     if (failed === undefined && answer.kind === 'response') {
       const body = answer.body;
-      if (body.allowed || !values.wait) {
+      // A rejected, rolled-back or superseded release stays so: waiting
+      // cannot change the answer.
+      const final = (body.reasons ?? []).some((reason: { code: string }) =>
+        FINAL_REASONS.includes(reason.code),
+      );
+      if (body.allowed || !values.wait || final) {
         printGate(io, body, Boolean(values.json));
         return body.allowed ? EXIT.allowed : EXIT.denied;
       }
