@@ -26,6 +26,7 @@ import {
 } from './DeploymentStore';
 import {
   deploymentColumnTypes,
+  DeploymentArtifactRow,
   deploymentCommitColumnTypes,
   DeploymentCommitRow,
   DeploymentRow,
@@ -39,7 +40,11 @@ import {
 import { insertUnnest, isPostgres, UNNEST_CHUNK_SIZE } from './postgresBatch';
 import { SyncStateTable } from './SyncStateTable';
 import { deploymentMerge, incidentMerge } from './upsertRules';
-import { chunks, upsertByExternalId } from './upsertByExternalId';
+import {
+  chunks,
+  upsertByExternalId,
+  UpsertOutcomes,
+} from './upsertByExternalId';
 import { followReleasesInTransaction } from '../releases/releaseLifecycle';
 
 /**
@@ -132,6 +137,46 @@ async function insertNewCommits(
 }
 
 /**
+ * Stores the artifact digest each report names (the last report of a
+ * deployment wins), in `deployment_artifacts`; a deployment whose digest is
+ * new or changed is reported as updated.
+ */
+async function recordArtifactDigests(
+  tx: Knex.Transaction,
+  items: DeploymentUpsert[],
+  outcomes: UpsertOutcomes,
+): Promise<void> {
+  const wanted = new Map<string, { digest: string; indices: number[] }>();
+  for (const [index, item] of items.entries()) {
+    if (item.artifactDigest === undefined) continue;
+    const id = outcomes.results[index].id;
+    const entry = wanted.get(id);
+    wanted.set(id, {
+      digest: item.artifactDigest,
+      indices: [...(entry?.indices ?? []), index],
+    });
+  }
+  if (wanted.size === 0) return;
+  const ids = [...wanted.keys()].sort();
+  const stored = new Map<string, string>();
+  for (const chunk of chunks(ids)) {
+    const rows: DeploymentArtifactRow[] = await tx('deployment_artifacts')
+      .whereIn('deployment_id', chunk)
+      .select('deployment_id', 'artifact_digest');
+    for (const row of rows) stored.set(row.deployment_id, row.artifact_digest);
+  }
+  for (const id of ids) {
+    const { digest, indices } = wanted.get(id)!;
+    if (stored.get(id) === digest) continue;
+    await tx('deployment_artifacts')
+      .insert({ deployment_id: id, artifact_digest: digest })
+      .onConflict('deployment_id')
+      .merge(['artifact_digest']);
+    for (const index of indices) outcomes.markUpdated(index);
+  }
+}
+
+/**
  * The deployment upsert of {@link DatabaseDeploymentStore.upsertDeployments}
  * inside the caller's transaction, so that other stores can record a
  * deployment together with their own rows (a rollback and its deployment).
@@ -153,7 +198,6 @@ export async function upsertDeploymentsInTransaction(
       external_id: item.externalId,
       version: item.version,
       commit_sha: item.commitSha ?? null,
-      artifact_digest: item.artifactDigest ?? null,
       kind: item.kind,
       status: item.status,
       started_at: item.startedAt ?? null,
@@ -242,6 +286,8 @@ export async function upsertDeploymentsInTransaction(
     tx,
     [...gotCommits].filter(id => !insertedOnce.has(id)),
   );
+
+  await recordArtifactDigests(tx, items, outcomes);
 
   // Releases follow their deployments (docs/gates.md), in this transaction:
   // only deployments this batch changed, so a redelivery moves nothing.
@@ -553,7 +599,16 @@ export async function withDeploymentDetails(
   const ids = [...new Set(rows.map(row => row.id))];
   const commitRows: DeploymentCommitRow[] = [];
   const requests = new Map<string, RollbackRequestSummary>();
+  const digests = new Map<string, string>();
   for (const chunk of chunks(ids)) {
+    const artifactRows: DeploymentArtifactRow[] = await db(
+      'deployment_artifacts',
+    )
+      .select('deployment_id', 'artifact_digest')
+      .whereIn('deployment_id', chunk);
+    for (const row of artifactRows) {
+      digests.set(row.deployment_id, row.artifact_digest);
+    }
     commitRows.push(
       ...(await db<DeploymentCommitRow>('deployment_commits').whereIn(
         'deployment_id',
@@ -591,7 +646,7 @@ export async function withDeploymentDetails(
   return rows.map(row => {
     const rollbackRequest = requests.get(row.id);
     return {
-      ...toDeployment(row, commits.get(row.id) ?? []),
+      ...toDeployment(row, commits.get(row.id) ?? [], digests.get(row.id)),
       ...(rollbackRequest && { rollbackRequest }),
     };
   });

@@ -25,7 +25,6 @@ export type DeploymentRow = {
   external_id: string;
   version: string;
   commit_sha: string | null;
-  artifact_digest: string | null;
   kind: string;
   status: string;
   started_at: DbTimestamp | null;
@@ -57,7 +56,6 @@ export const deploymentColumnTypes: ColumnTypes<DeploymentWriteRow> = {
   external_id: 'text',
   version: 'text',
   commit_sha: 'text',
-  artifact_digest: 'text',
   kind: 'text',
   status: 'text',
   started_at: 'timestamptz',
@@ -71,6 +69,12 @@ export const deploymentColumnTypes: ColumnTypes<DeploymentWriteRow> = {
   received_at: 'timestamptz',
   updated_at: 'timestamptz',
   commit_times: 'text',
+};
+
+/** `deployment_artifacts`: the artifact digest a report named. */
+export type DeploymentArtifactRow = {
+  deployment_id: string;
+  artifact_digest: string;
 };
 
 export type DeploymentCommitRow = {
@@ -136,6 +140,8 @@ function optionalTimestamp(value: DbTimestamp | null): string | undefined {
 export function toDeployment(
   row: DeploymentRow,
   commits: DeploymentCommit[],
+  /** From `deployment_artifacts`, when the reports named one. */
+  artifactDigest?: string,
 ): Deployment {
   const startedAt = optionalTimestamp(row.started_at);
   const finishedAt = optionalTimestamp(row.finished_at);
@@ -147,9 +153,7 @@ export function toDeployment(
     externalId: row.external_id,
     version: row.version,
     ...(row.commit_sha !== null && { commitSha: row.commit_sha }),
-    ...(row.artifact_digest !== null && {
-      artifactDigest: row.artifact_digest,
-    }),
+    ...(artifactDigest !== undefined && { artifactDigest }),
     kind: row.kind as DeploymentKind,
     status: row.status as DeploymentStatus,
     ...(startedAt !== undefined && { startedAt }),

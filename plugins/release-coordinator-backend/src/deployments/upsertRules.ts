@@ -46,7 +46,6 @@ const deploymentRequiredColumns = [
 /** Columns a report may leave out: a missing value keeps the stored one. */
 const deploymentOptionalColumns = [
   'commit_sha',
-  'artifact_digest',
   'started_at',
   'finished_at',
   'initiator',

@@ -189,6 +189,31 @@ const cases: LifecycleCase[] = [
     links: { 'run-1': 'r1' },
   },
   {
+    title: 'a digest named by a later report of the same run',
+    releases: [
+      {
+        name: 'r1',
+        version: '1.0.0',
+        state: 'approved',
+        artifactDigest: 'sha256:aaa',
+      },
+    ],
+    batches: [
+      [{ status: 'in_progress', finishedAt: undefined }],
+      [
+        {
+          status: 'in_progress',
+          finishedAt: undefined,
+          artifactDigest: 'sha256:aaa',
+        },
+      ],
+      [{ status: 'succeeded' }],
+    ],
+    states: { r1: 'deployed' },
+    links: { 'run-1': 'r1' },
+    audits: { r1: ['release.deploying', 'release.deployed'] },
+  },
+  {
     title: 'a release not approved does not follow',
     releases: [{ name: 'r1', version: '1.0.0', state: 'ready' }],
     batches: [[{}]],
@@ -338,6 +363,7 @@ describe.each(databases.eachSupportedId())(
     beforeEach(async () => {
       clock = new Date('2026-11-26T09:00:00.000Z');
       await knex('deployment_commits').del();
+      await knex('deployment_artifacts').del();
       await knex('rollbacks').del();
       await knex('deployments').del();
       await knex('audit_events').del();

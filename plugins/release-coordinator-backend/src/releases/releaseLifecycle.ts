@@ -120,7 +120,6 @@ type DeploymentRow = {
   source: string;
   version: string;
   commit_sha: string | null;
-  artifact_digest: string | null;
   kind: string;
   status: string;
   release_id: string | null;
@@ -146,7 +145,6 @@ const DEPLOYMENT_COLUMNS = [
   'source',
   'version',
   'commit_sha',
-  'artifact_digest',
   'kind',
   'status',
   'release_id',
@@ -259,6 +257,16 @@ async function releaseOf(
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'desc' },
     ]);
+  // The digest a report named (deployment_artifacts), read only when a
+  // candidate release is pinned to one.
+  const digest = candidates.some(release => release.artifact_digest)
+    ? (
+        await tx('deployment_artifacts')
+          .select('artifact_digest')
+          .where({ deployment_id: deployment.id })
+          .first()
+      )?.artifact_digest ?? null
+    : null;
   const match = candidates.find(release =>
     deploymentMatchesRelease(
       {
@@ -269,7 +277,7 @@ async function releaseOf(
       {
         version: deployment.version,
         commitSha: deployment.commit_sha,
-        artifactDigest: deployment.artifact_digest,
+        artifactDigest: digest,
       },
     ),
   );

@@ -101,6 +101,7 @@ describe.each(databases.eachSupportedId())(
       });
       for (const table of [
         'deployment_commits',
+        'deployment_artifacts',
         'rollbacks',
         'deployments',
         'audit_events',
