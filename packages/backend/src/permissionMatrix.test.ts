@@ -345,6 +345,14 @@ const ROWS: Row[] = [
     expected: READ,
   },
   {
+    operation: 'GET /entities/{kind}/{namespace}/{name}/gate',
+    what: 'ask the deploy gate (CI polls it)',
+    request: () => ({
+      path: `${ENTITY}/gate?environment=production&version=7.0.0`,
+    }),
+    expected: READ,
+  },
+  {
     operation: 'POST /entities/{kind}/{namespace}/{name}/rollbacks',
     what: 'roll production back',
     request: (_id, n) => ({

@@ -171,6 +171,11 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           logger,
         });
         deployments.addChangeListener(rollbacks.onDeploymentsChanged);
+        // Releases follow their deployments (docs/gates.md): the moves are
+        // stored at ingest; this sends their auditor events and signals.
+        deployments.addReleaseTransitionListener(
+          releases.onDeploymentTransitions,
+        );
         // Critical incidents right after a deploy roll it back (docs/product.md §5),
         // in the background; shutdown waits for the rollbacks it started.
         const automatedRollbacks = new AutomatedRollbackTrigger({

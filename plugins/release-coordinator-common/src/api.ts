@@ -13,6 +13,7 @@ import {
   PipelineStage,
   Release,
   ReleasePlan,
+  ReleaseState,
   Rollback,
 } from './types';
 
@@ -220,4 +221,47 @@ export interface RollbackPlan {
   providerCanRollback: boolean;
   /** The rollback that holds the environment's lock now, if any. */
   active?: Rollback;
+}
+
+/**
+ * Why a gate answered as it did (docs/gates.md): `approved`,
+ * `no-approval-rule` (both allow), `no-release`, `commit-mismatch`,
+ * `digest-mismatch`, `not-approved`, `rejected`, `closed`, `frozen`,
+ * `item-expired`.
+ *
+ * @public
+ */
+export type GateReasonCode =
+  | 'approved'
+  | 'no-approval-rule'
+  | 'no-release'
+  | 'commit-mismatch'
+  | 'digest-mismatch'
+  | 'not-approved'
+  | 'rejected'
+  | 'closed'
+  | 'frozen'
+  | 'item-expired';
+
+/**
+ * One reason of a gate answer, in plain words: what is missing and who can act.
+ *
+ * @public
+ */
+export interface GateReason {
+  code: GateReasonCode;
+  message: string;
+}
+
+/**
+ * `GET /entities/:kind/:namespace/:name/gate?environment=&version=[&commitSha=][&artifactDigest=]`:
+ * whether a deploy of that version to that environment may start now.
+ *
+ * @public
+ */
+export interface GateResponse {
+  allowed: boolean;
+  /** The release the answer is about, when there is one. */
+  release: { id: string; state: ReleaseState; version: string } | null;
+  reasons: GateReason[];
 }

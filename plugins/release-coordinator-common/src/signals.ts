@@ -66,7 +66,8 @@ export type ReleaseSignalAction =
   | 'approve'
   | 'reject'
   | 'override'
-  | 'notify';
+  | 'notify'
+  | 'deployment';
 
 /**
  * The message published on {@link releaseSignalChannel} and

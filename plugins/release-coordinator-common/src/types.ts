@@ -388,12 +388,19 @@ export interface Deployment {
   externalId: string;
   version: string;
   commitSha?: string;
+  /** Digest of the shipped artifact, e.g. `sha256:…`, when reported. */
+  artifactDigest?: string;
   kind: DeploymentKind;
   status: DeploymentStatus;
   startedAt?: string;
   finishedAt?: string;
   initiator?: string;
   url?: string;
+  /**
+   * The release this deployment shipped: set when its entity, environment,
+   * version (and commit and digest, when the release has them) match an
+   * approved release (docs/gates.md).
+   */
   releaseId?: string;
   /** Id of the deployment this one rolled back (kind `rollback` only). */
   rollbackOf?: string;
@@ -507,6 +514,8 @@ export interface DeploymentInput {
   externalId: string;
   version: string;
   commitSha?: string;
+  /** Digest of the shipped artifact, e.g. `sha256:…`. */
+  artifactDigest?: string;
   kind: DeploymentKind;
   status: DeploymentStatus;
   startedAt?: string;

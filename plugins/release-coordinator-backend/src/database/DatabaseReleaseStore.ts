@@ -340,6 +340,15 @@ export class DatabaseReleaseStore implements ReleaseStore {
     return this.readApprovals(this.db, releaseId);
   }
 
+  async listFreezeOverrides(releaseId: string): Promise<string[]> {
+    const rows: Array<{ window_name: string }> = await this.db(
+      'freeze_overrides',
+    )
+      .select('window_name')
+      .where({ release_id: releaseId });
+    return [...new Set(rows.map(row => row.window_name))];
+  }
+
   async inReleaseTransaction<T>(
     releaseId: string,
     work: (tx: ReleaseTransaction) => Promise<T>,

@@ -136,6 +136,8 @@ export interface ReleaseStore {
   listChecklistItems(releaseId: string): Promise<ChecklistItem[]>;
   /** The approvals of a release, oldest first. */
   listApprovals(releaseId: string): Promise<StoredApproval[]>;
+  /** Names of the freeze windows an override was recorded for on a release. */
+  listFreezeOverrides(releaseId: string): Promise<string[]>;
   /**
    * Runs `work` in a transaction holding a lock on the release row; throws
    * NotFoundError when there is no such release. Everything `work` writes

@@ -26,6 +26,7 @@ import {
 } from './DeploymentStore';
 import {
   deploymentColumnTypes,
+  DeploymentArtifactRow,
   deploymentCommitColumnTypes,
   DeploymentCommitRow,
   DeploymentRow,
@@ -39,7 +40,12 @@ import {
 import { insertUnnest, isPostgres, UNNEST_CHUNK_SIZE } from './postgresBatch';
 import { SyncStateTable } from './SyncStateTable';
 import { deploymentMerge, incidentMerge } from './upsertRules';
-import { chunks, upsertByExternalId } from './upsertByExternalId';
+import {
+  chunks,
+  upsertByExternalId,
+  UpsertOutcomes,
+} from './upsertByExternalId';
+import { followReleasesInTransaction } from '../releases/releaseLifecycle';
 
 /**
  * `deployments.commit_times` of a report's commits: their committedAt as
@@ -128,6 +134,46 @@ async function insertNewCommits(
     inserted.push(...written.map(row => row.deployment_id));
   }
   return inserted;
+}
+
+/**
+ * Stores the artifact digest each report names (the last report of a
+ * deployment wins), in `deployment_artifacts`; a deployment whose digest is
+ * new or changed is reported as updated.
+ */
+async function recordArtifactDigests(
+  tx: Knex.Transaction,
+  items: DeploymentUpsert[],
+  outcomes: UpsertOutcomes,
+): Promise<void> {
+  const wanted = new Map<string, { digest: string; indices: number[] }>();
+  for (const [index, item] of items.entries()) {
+    if (item.artifactDigest === undefined) continue;
+    const id = outcomes.results[index].id;
+    const entry = wanted.get(id);
+    wanted.set(id, {
+      digest: item.artifactDigest,
+      indices: [...(entry?.indices ?? []), index],
+    });
+  }
+  if (wanted.size === 0) return;
+  const ids = [...wanted.keys()].sort();
+  const stored = new Map<string, string>();
+  for (const chunk of chunks(ids)) {
+    const rows: DeploymentArtifactRow[] = await tx('deployment_artifacts')
+      .whereIn('deployment_id', chunk)
+      .select('deployment_id', 'artifact_digest');
+    for (const row of rows) stored.set(row.deployment_id, row.artifact_digest);
+  }
+  for (const id of ids) {
+    const { digest, indices } = wanted.get(id)!;
+    if (stored.get(id) === digest) continue;
+    await tx('deployment_artifacts')
+      .insert({ deployment_id: id, artifact_digest: digest })
+      .onConflict('deployment_id')
+      .merge(['artifact_digest']);
+    for (const index of indices) outcomes.markUpdated(index);
+  }
 }
 
 /**
@@ -240,7 +286,28 @@ export async function upsertDeploymentsInTransaction(
     tx,
     [...gotCommits].filter(id => !insertedOnce.has(id)),
   );
-  return outcomes.results;
+
+  await recordArtifactDigests(tx, items, outcomes);
+
+  // Releases follow their deployments (docs/gates.md), in this transaction:
+  // only deployments this batch changed, so a redelivery moves nothing.
+  const changedIds = outcomes.results
+    .filter(outcome => outcome.status !== 'unchanged')
+    .map(outcome => outcome.id);
+  const transitions = await followReleasesInTransaction(
+    tx,
+    changedIds,
+    timestamp,
+  );
+  const results = [...outcomes.results];
+  for (const id of new Set(transitions.map(t => t.deploymentId))) {
+    const last = results.map(outcome => outcome.id).lastIndexOf(id);
+    results[last] = {
+      ...results[last],
+      releaseTransitions: transitions.filter(t => t.deploymentId === id),
+    };
+  }
+  return results;
 }
 
 /**
@@ -367,6 +434,9 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     }
     if (options.status !== undefined) {
       query.andWhere({ status: options.status });
+    }
+    if (options.releaseId !== undefined) {
+      query.andWhere({ release_id: options.releaseId });
     }
     if (options.cursor !== undefined) {
       query.andWhere(olderThan('sort_at', decodeCursor(options.cursor)));
@@ -529,7 +599,16 @@ export async function withDeploymentDetails(
   const ids = [...new Set(rows.map(row => row.id))];
   const commitRows: DeploymentCommitRow[] = [];
   const requests = new Map<string, RollbackRequestSummary>();
+  const digests = new Map<string, string>();
   for (const chunk of chunks(ids)) {
+    const artifactRows: DeploymentArtifactRow[] = await db(
+      'deployment_artifacts',
+    )
+      .select('deployment_id', 'artifact_digest')
+      .whereIn('deployment_id', chunk);
+    for (const row of artifactRows) {
+      digests.set(row.deployment_id, row.artifact_digest);
+    }
     commitRows.push(
       ...(await db<DeploymentCommitRow>('deployment_commits').whereIn(
         'deployment_id',
@@ -567,7 +646,7 @@ export async function withDeploymentDetails(
   return rows.map(row => {
     const rollbackRequest = requests.get(row.id);
     return {
-      ...toDeployment(row, commits.get(row.id) ?? []),
+      ...toDeployment(row, commits.get(row.id) ?? [], digests.get(row.id)),
       ...(rollbackRequest && { rollbackRequest }),
     };
   });

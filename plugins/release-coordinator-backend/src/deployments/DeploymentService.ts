@@ -27,6 +27,7 @@ import {
   UpsertOutcome,
 } from './DeploymentStore';
 import { parseDeploymentsFast } from './fastValidation';
+import type { ReleaseTransition } from '../releases/releaseLifecycle';
 import { callerKeyOf, KnownEntityCache } from './KnownEntityCache';
 import {
   deploymentInputSchema,
@@ -64,6 +65,14 @@ export interface IngestOptions {
  */
 export type DeploymentChangeListener = (
   changed: Array<{ id: string; entityRef: string }>,
+) => Promise<void>;
+
+/**
+ * Told of the release state changes an ingest made (docs/gates.md), after
+ * they were stored with their audit rows: for the auditor events and signals.
+ */
+export type ReleaseTransitionListener = (
+  transitions: ReleaseTransition[],
 ) => Promise<void>;
 
 /**
@@ -229,6 +238,7 @@ export class DeploymentService {
   private readonly knownEntities: KnownEntityCache;
   private readonly changeListeners: DeploymentChangeListener[] = [];
   private readonly incidentListeners: IncidentChangeListener[] = [];
+  private readonly transitionListeners: ReleaseTransitionListener[] = [];
 
   constructor(options: {
     store: DeploymentStore;
@@ -306,6 +316,9 @@ export class DeploymentService {
       }),
     );
     const outcomes = await this.store.upsertDeployments(upserts);
+    await this.notifyTransitions(
+      outcomes.flatMap(outcome => outcome.releaseTransitions ?? []),
+    );
     await this.announceChanges(
       upserts.filter((_item, i) => outcomes[i].status !== 'unchanged'),
     );
@@ -324,6 +337,27 @@ export class DeploymentService {
   /** Adds a listener told of the deployments each ingest changed. */
   addChangeListener(listener: DeploymentChangeListener): void {
     this.changeListeners.push(listener);
+  }
+
+  /** Adds a listener told of the release moves each ingest stored. */
+  addReleaseTransitionListener(listener: ReleaseTransitionListener): void {
+    this.transitionListeners.push(listener);
+  }
+
+  /** Tells each transition listener of the stored release moves, if any. */
+  private async notifyTransitions(
+    transitions: ReleaseTransition[],
+  ): Promise<void> {
+    if (transitions.length === 0) return;
+    for (const listener of this.transitionListeners) {
+      try {
+        await listener(transitions);
+      } catch (error) {
+        // The moves are stored with their audit rows; the listener's
+        // failure (a missed signal or auditor event) is its own.
+        this.logger?.warn(`A release transition listener failed: ${error}`);
+      }
+    }
   }
 
   /** Tells each listener of the changed items, if any. */

@@ -9,6 +9,7 @@ import {
   ListResponse,
   ProviderSyncState,
 } from '@release-coordinator/backstage-plugin-common';
+import type { ReleaseTransition } from '../releases/releaseLifecycle';
 
 /**
  * A validated deployment report, ready to upsert: the entity ref is in its
@@ -28,6 +29,11 @@ export type IncidentUpsert = IncidentInput;
 export interface UpsertOutcome {
   id: string;
   status: 'created' | 'updated' | 'unchanged';
+  /**
+   * Releases this deployment moved (docs/gates.md), stored in the same
+   * transaction; only on the last item of a deployment that moved any.
+   */
+  releaseTransitions?: ReleaseTransition[];
 }
 
 /** Filter and page of {@link DeploymentStore.listDeployments}. */
@@ -35,6 +41,8 @@ export interface ListDeploymentsOptions {
   entityRef: string;
   environment?: string;
   status?: DeploymentStatus;
+  /** Only the deployments linked to this release. */
+  releaseId?: string;
   limit: number;
   /** `nextCursor` of the previous page. */
   cursor?: string;

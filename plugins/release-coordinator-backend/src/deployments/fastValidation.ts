@@ -26,6 +26,7 @@ const DEPLOYMENT_KEYS = new Set([
   'externalId',
   'version',
   'commitSha',
+  'artifactDigest',
   'kind',
   'status',
   'startedAt',
@@ -198,6 +199,7 @@ function deployment(item: unknown, refs: EntityRefMemo): DeploymentInput {
   };
   const remaining: Array<[string, unknown]> = [
     ['commitSha', optionalText(item.commitSha, 64)],
+    ['artifactDigest', optionalText(item.artifactDigest, 255)],
     ['kind', kind],
     ['status', status],
     ['startedAt', optionalTime(item.startedAt)],

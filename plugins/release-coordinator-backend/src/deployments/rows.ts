@@ -71,6 +71,12 @@ export const deploymentColumnTypes: ColumnTypes<DeploymentWriteRow> = {
   commit_times: 'text',
 };
 
+/** `deployment_artifacts`: the artifact digest a report named. */
+export type DeploymentArtifactRow = {
+  deployment_id: string;
+  artifact_digest: string;
+};
+
 export type DeploymentCommitRow = {
   deployment_id: string;
   sha: string;
@@ -134,6 +140,8 @@ function optionalTimestamp(value: DbTimestamp | null): string | undefined {
 export function toDeployment(
   row: DeploymentRow,
   commits: DeploymentCommit[],
+  /** From `deployment_artifacts`, when the reports named one. */
+  artifactDigest?: string,
 ): Deployment {
   const startedAt = optionalTimestamp(row.started_at);
   const finishedAt = optionalTimestamp(row.finished_at);
@@ -145,6 +153,7 @@ export function toDeployment(
     externalId: row.external_id,
     version: row.version,
     ...(row.commit_sha !== null && { commitSha: row.commit_sha }),
+    ...(artifactDigest !== undefined && { artifactDigest }),
     kind: row.kind as DeploymentKind,
     status: row.status as DeploymentStatus,
     ...(startedAt !== undefined && { startedAt }),

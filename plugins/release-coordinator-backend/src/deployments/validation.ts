@@ -92,6 +92,7 @@ export const deploymentInputSchema = z
     externalId: text(255),
     version: text(255),
     commitSha: text(64).optional(),
+    artifactDigest: text(255).optional(),
     kind: z.enum(DEPLOYMENT_KINDS),
     status: z.enum(DEPLOYMENT_STATUSES),
     startedAt: timestamp.optional(),
@@ -163,6 +164,8 @@ export const listDeploymentsQuerySchema = z
   .object({
     environment,
     status: z.enum(DEPLOYMENT_STATUSES).optional(),
+    /** Only the deployments that shipped this release (docs/gates.md). */
+    releaseId: z.string().min(1).max(36).optional(),
     limit,
     cursor,
   })

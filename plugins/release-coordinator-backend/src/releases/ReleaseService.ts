@@ -12,6 +12,7 @@ import {
   AuditEvent,
   ChecklistItem,
   CreateReleaseRequest,
+  GateResponse,
   JsonValue,
   Release,
   ReleaseDetails,
@@ -31,6 +32,10 @@ import { recordReport, RecordReportOptions } from '../reports/recordReport';
 import { ReleaseReadinessSettings } from './config';
 import { findEntityOwner } from './entityOwner';
 import { ReleaseEvents } from './ReleaseEvents';
+import type { ReleaseTransition } from './releaseLifecycle';
+import { decideGate, GateCandidate, GateQuery } from './gateDecision';
+import { checklistAt } from './readiness';
+import { DATABASE_ADMIN_ROLE } from './ChecklistBuilder';
 import { CallChannel, ReleaseReadiness } from './ReleaseReadiness';
 import {
   OPEN_STATES,
@@ -71,8 +76,10 @@ export class ReleaseService {
   private readonly events: ReleaseEvents;
   private readonly commitAuthors: CommitAuthorResolver;
   private readonly ownerOf: (entityRef: string) => Promise<string | undefined>;
+  private readonly logger?: LoggerService;
 
   constructor(options: ReleaseServiceOptions) {
+    this.logger = options.logger;
     this.readiness = new ReleaseReadiness(
       options.store,
       options.settings,
@@ -205,6 +212,109 @@ export class ReleaseService {
   approverGroups(release: Release): Promise<string[]> {
     return this.events.approverGroups(release);
   }
+
+  /**
+   * The gate (docs/gates.md): whether a deploy of `query.version` of the
+   * entity to `query.environment` may start now, decided by
+   * {@link decideGate}. An unknown environment is a 400 naming the field.
+   */
+  async gate(entityRef: string, query: GateQuery): Promise<GateResponse> {
+    const { policy, freezeCalendar, store, settings } = this.readiness;
+    const environment = policy.environment(query.environment);
+    if (!environment) {
+      throw new InputError(
+        `environment: unknown environment '${
+          query.environment
+        }'; configured are ${this.environmentNames().join(', ')}`,
+      );
+    }
+    const now = this.readiness.now();
+    const releases = (
+      await store.listReleases({
+        entityRef,
+        environment: query.environment,
+      })
+    ).filter(release => release.version === query.version);
+    const candidates: GateCandidate[] = [];
+    for (const release of releases) {
+      const [items, approvals, freezeOverrides] = await Promise.all([
+        store.listChecklistItems(release.id),
+        store.listApprovals(release.id),
+        store.listFreezeOverrides(release.id),
+      ]);
+      const tally = policy.tally(release, approvals);
+      const approved = release.state !== 'draft' && release.state !== 'ready';
+      candidates.push({
+        release,
+        approvalsRemaining: approved ? 0 : tally.approvalsRemaining,
+        databaseAdminApprovalMissing:
+          !approved && tally.databaseAdminApprovalMissing,
+        expiredItemIds: checklistAt(
+          items,
+          now,
+          settings.checklist.rollbackRehearsalMaxAgeDays,
+        )
+          .filter(item => item.status === 'expired')
+          .map(item => item.id),
+        freezeOverrides,
+      });
+    }
+    const freeze = freezeCalendar.activeFreeze(query.environment, now);
+    return decideGate({
+      entityRef,
+      query,
+      rule: {
+        requiredApprovals: environment.requiredApprovals,
+        approvers: environment.approvers,
+        databaseAdminGroups: policy.roleMembers(DATABASE_ADMIN_ROLE),
+      },
+      ...(freeze && { activeFreeze: { name: freeze.name, end: freeze.end } }),
+      candidates,
+    });
+  }
+
+  /**
+   * Announces release moves that deployments caused (docs/gates.md), once
+   * stored with their audit rows: one auditor event each, a signal to open
+   * tabs, and the approvers' notification updated in place. Register with
+   * `DeploymentService.addReleaseTransitionListener`.
+   */
+  readonly onDeploymentTransitions = async (
+    transitions: ReleaseTransition[],
+  ): Promise<void> => {
+    for (const transition of transitions) {
+      const event = await this.readiness.auditor.createEvent({
+        eventId: 'release-deployment-transition',
+        severityLevel: 'medium',
+        meta: {
+          channel: 'internal',
+          releaseId: transition.releaseId,
+          entityRef: transition.entityRef,
+          environment: transition.environment,
+          version: transition.version,
+          from: transition.from,
+          to: transition.to,
+          deploymentId: transition.deploymentId,
+        },
+      });
+      await event.success();
+    }
+    // One signal per release, with its state as it is now.
+    for (const releaseId of new Set(transitions.map(t => t.releaseId))) {
+      const first = transitions.find(t => t.releaseId === releaseId)!;
+      try {
+        await this.events.changed(
+          await this.getDetails(releaseId),
+          'deployment',
+          first.from,
+        );
+      } catch (error) {
+        this.logger?.warn(
+          `Could not announce the deployment of release ${releaseId}: ${error}`,
+        );
+      }
+    }
+  };
 
   /** The audit trail of a release, oldest first. */
   async getAuditTrail(id: string): Promise<AuditEvent[]> {

@@ -2,6 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import {
   AuditTrailResponse,
   checklistAttestPermission,
+  GateResponse,
   releaseReadPermission,
 } from '@release-coordinator/backstage-plugin-common';
 import express, { Request } from 'express';
@@ -12,7 +13,11 @@ import { Operations } from '../operations/Operations';
 import { jsonBody } from '../service/inputGuard';
 import { parseInput } from '../service/validation';
 import { ReleaseService } from './ReleaseService';
-import { releasePathSchema, updateReleaseSchema } from './validation';
+import {
+  gateQuerySchema,
+  releasePathSchema,
+  updateReleaseSchema,
+} from './validation';
 
 /** What the release readiness routes need from the plugin's wiring. */
 export interface ReleasesRouterOptions {
@@ -66,6 +71,19 @@ export function createReleasesRouter(
       body: req.body,
     });
     res.status(201).json(details);
+  });
+
+  // The gate (docs/gates.md): polled by deploy tools, so one read each of
+  // the entity's releases of that version; CI calls it with a service token.
+  router.get('/entities/:kind/:namespace/:name/gate', async (req, res) => {
+    const { entityRef } = await access.entityRoute(
+      req,
+      releaseReadPermission,
+      'read the deploy gate of',
+    );
+    const query = parseInput(gateQuerySchema, req.query, 'query');
+    const body: GateResponse = await releases.gate(entityRef, query);
+    res.json(body);
   });
 
   router.get('/releases/:id', async (req, res) => {

@@ -107,3 +107,13 @@ export const approvalSchema: z.ZodType<ApprovalRequest> = z
       .optional(),
   })
   .strict();
+
+/** Query of `GET /entities/:kind/:namespace/:name/gate` (docs/gates.md). */
+export const gateQuerySchema = z
+  .object({
+    environment: z.string().min(1).max(63),
+    version: z.string().trim().min(1).max(255),
+    commitSha: commitSha.optional(),
+    artifactDigest: artifactDigest.optional(),
+  })
+  .strict();
