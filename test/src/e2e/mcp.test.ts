@@ -136,6 +136,7 @@ describe('Release actions over MCP (real MCP client)', () => {
         'create-release',
         'decide-release',
         'get-delivery-metrics',
+        'get-deploy-gate',
         'get-environments',
         'get-release',
         'get-release-readiness',

@@ -287,6 +287,17 @@ describe.each(databases.eachSupportedId())(
         (awaiting.output as { reasons: string[] }).reasons.join(' '),
       ).toMatch(/separation of duties/);
 
+      // The deploy gate agrees: not yet.
+      const closed = await invoke(
+        'get-deploy-gate',
+        { entityRef: ENTITY, environment: 'production', version: '2.0.0' },
+        as.dave,
+      );
+      expect(closed.output).toMatchObject({
+        allowed: false,
+        release: { id: release.id },
+      });
+
       // The creator may not approve (separation of duties), nor may someone
       // outside the approver groups; nothing changes.
       await expect(
@@ -341,6 +352,18 @@ describe.each(databases.eachSupportedId())(
         decision: 'approved',
         approvals: { remaining: 0 },
       });
+
+      const open = await invoke(
+        'get-deploy-gate',
+        {
+          entityRef: ENTITY,
+          environment: 'production',
+          version: '2.0.0',
+          commitSha: COMMIT,
+        },
+        as.alice,
+      );
+      expect(open.output).toMatchObject({ allowed: true });
 
       // The listed release is the same one.
       const listed = await invoke(

@@ -25,6 +25,7 @@ export const ACTION_ATTRIBUTES = {
     destructive: false,
     idempotent: true,
   },
+  'get-deploy-gate': { readOnly: true, destructive: false, idempotent: true },
   'list-releases': { readOnly: true, destructive: false, idempotent: true },
   'get-release': { readOnly: true, destructive: false, idempotent: true },
   'get-environments': { readOnly: true, destructive: false, idempotent: true },
@@ -105,6 +106,41 @@ export function registerActions(options: RegisterActionsOptions): void {
           environment: input.environment,
         }),
       ),
+  });
+
+  actionsRegistry.register({
+    name: 'get-deploy-gate',
+    title: 'May this version be deployed now?',
+    description:
+      'The deploy gate that CI and deploy tools enforce: whether a version (optionally with its commit or artifact digest) of an entity may be deployed to an environment right now, with the reasons (no release, not approved, rejected, frozen, an attested item expired, commit mismatch) and who can act.',
+    attributes: ACTION_ATTRIBUTES['get-deploy-gate'],
+    schema: {
+      input: z =>
+        z.object({
+          entityRef: z.string(),
+          environment: z.string(),
+          version: z.string(),
+          commitSha: z.string().optional(),
+          artifactDigest: z.string().optional(),
+        }),
+      output: z =>
+        z
+          .object({
+            allowed: z.boolean(),
+            reasons: z.array(z.object({}).passthrough()),
+          })
+          .passthrough(),
+    },
+    action: async ({ input, credentials }) => {
+      const { entityRef, ...query } = input;
+      return output(
+        await operations.getGate({
+          ...call('get-deploy-gate', credentials),
+          entity: entityRef,
+          query: definedOnly(query),
+        }),
+      );
+    },
   });
 
   actionsRegistry.register({

@@ -14,6 +14,7 @@ import {
   deploymentRollbackPermission,
   EnvironmentsResponse,
   eventsPushPermission,
+  GateResponse,
   freezeOverridePermission,
   ListResponse,
   METRIC_DEFINITIONS_VERSION,
@@ -43,6 +44,7 @@ import {
   checklistItemUpdateSchema,
   createReleaseSchema,
   evidenceSchema,
+  gateQuerySchema,
   releasePathSchema,
 } from '../releases/validation';
 import { RollbackService } from '../rollbacks/RollbackService';
@@ -191,6 +193,27 @@ export class Operations {
       this.options.releases.approverGroups(pending),
     ]);
     return readinessOf(details, groups);
+  }
+
+  /**
+   * Whether a deploy of a version to an environment may start now
+   * (`GET …/gate`, docs/gates.md): the decision deploy tools enforce.
+   */
+  async getGate(
+    call: Call & { entity: EntityInput; query: unknown },
+  ): Promise<GateResponse> {
+    const { entityRef } = await this.authorizeEntity(
+      call,
+      call.entity,
+      releaseReadPermission,
+      'read the deploy gate of',
+    );
+    const query = parseInput(
+      gateQuerySchema,
+      call.query,
+      this.where(call, 'query'),
+    );
+    return this.options.releases.gate(entityRef, query);
   }
 
   /** Creates a release (`POST …/releases`). */

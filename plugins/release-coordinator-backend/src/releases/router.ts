@@ -13,11 +13,7 @@ import { Operations } from '../operations/Operations';
 import { jsonBody } from '../service/inputGuard';
 import { parseInput } from '../service/validation';
 import { ReleaseService } from './ReleaseService';
-import {
-  gateQuerySchema,
-  releasePathSchema,
-  updateReleaseSchema,
-} from './validation';
+import { releasePathSchema, updateReleaseSchema } from './validation';
 
 /** What the release readiness routes need from the plugin's wiring. */
 export interface ReleasesRouterOptions {
@@ -76,13 +72,11 @@ export function createReleasesRouter(
   // The gate (docs/gates.md): polled by deploy tools, so one read each of
   // the entity's releases of that version; CI calls it with a service token.
   router.get('/entities/:kind/:namespace/:name/gate', async (req, res) => {
-    const { entityRef } = await access.entityRoute(
-      req,
-      releaseReadPermission,
-      'read the deploy gate of',
-    );
-    const query = parseInput(gateQuerySchema, req.query, 'query');
-    const body: GateResponse = await releases.gate(entityRef, query);
+    const body: GateResponse = await operations.getGate({
+      ...(await httpCall(req)),
+      entity: access.entityPath(req),
+      query: req.query,
+    });
     res.json(body);
   });
 
