@@ -40,7 +40,69 @@ describe.each(databases.eachSupportedId())(
       deployments = await DatabaseDeploymentStore.create({ database });
       releases = await DatabaseReleaseStore.create({ database });
       rollbacks = await DatabaseRollbackStore.create({ database });
+      await populate();
     });
+
+    /**
+     * A history shaped like a busy service's (several environments, most
+     * deployments succeeded), with table statistics, so that PostgreSQL's
+     * planner chooses between the indexes as it would in production.
+     */
+    async function populate() {
+      const environments = [
+        'production',
+        'staging',
+        'dev',
+        'qa',
+        'eu',
+        'us',
+        'ap',
+        'sandbox',
+      ];
+      const statuses = ['succeeded', 'succeeded', 'succeeded', 'failed'];
+      const at = (i: number) =>
+        new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
+      const entityOf = (i: number) =>
+        i % 2 === 0 ? ENTITY : `component:default/other-${i % 50}`;
+      const deploymentRows = Array.from({ length: 4000 }, (_, i) => ({
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        entity_ref: entityOf(i),
+        environment: environments[Math.floor(i / 2) % environments.length],
+        source: 'ci',
+        external_id: `run-${i}`,
+        version: `1.0.${i}`,
+        kind: 'deploy',
+        status: statuses[Math.floor(i / 16) % statuses.length],
+        started_at: at(i),
+        finished_at: at(i),
+        sort_at: at(i),
+        revision: 1,
+        received_at: at(i),
+        updated_at: at(i),
+      }));
+      const rollbackRows = Array.from({ length: 2000 }, (_, i) => ({
+        id: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        entity_ref: entityOf(i),
+        environment: environments[Math.floor(i / 2) % environments.length],
+        state: 'succeeded',
+        target_deployment_id: deploymentRows[i].id,
+        target_version: '1.0.0',
+        reason: 'test',
+        initiator: 'user:default/alice',
+        automated: false,
+        provider: 'ci',
+        confirmed_migration_rollback: false,
+        idempotency_key: `key-${i}`,
+        request_fingerprint: 'f',
+        created_at: at(i),
+        updated_at: at(i),
+      }));
+      await knex.batchInsert('deployments', deploymentRows, 250);
+      await knex.batchInsert('rollbacks', rollbackRows, 250);
+      if (isPostgres(knex)) {
+        await knex.raw('ANALYZE deployments, rollbacks, releases, incidents');
+      }
+    }
 
     /** The SQL of the first query on `table` that `run` sends. */
     async function captured(
@@ -92,13 +154,52 @@ describe.each(databases.eachSupportedId())(
       return rows.map(r => r.detail).join('\n');
     }
 
-    function expectIndexRead(text: string, index: string) {
-      expect(text).toContain(index);
+    /**
+     * What is wrong with a plan. SQLite must read `index` in order (no
+     * temporary B-tree, no table scan). PostgreSQL chooses by cost, so there
+     * the rule is what keeps a page cheap at any history size: no sequential
+     * scan, and every filter (`columns`) is an index condition — the rows read
+     * are only the matching ones, never the entity's whole history filtered
+     * afterwards (a sort of those matching rows is the planner's choice).
+     */
+    function planProblems(
+      text: string,
+      index: string,
+      columns: string[],
+    ): string[] {
+      const problems: string[] = [];
       if (isPostgres(knex)) {
-        expect(text).not.toMatch(/\bSort\b|Seq Scan/);
+        if (/Seq Scan/.test(text)) problems.push('scans the table');
+        const conditions = text
+          .split('\n')
+          .filter(line => /Index Cond:/.test(line))
+          .join(' ');
+        for (const column of columns) {
+          if (!new RegExp(`\\(${column}\\)::text =`).test(conditions)) {
+            problems.push(`${column} is not an index condition`);
+          }
+        }
+        // A keyset bound (sort_at, id) may be a filter in index order; the
+        // filtered columns may not.
+        if (/Filter:.*\((environment|status)\)/.test(text)) {
+          problems.push('filters rows after reading them');
+        }
       } else {
-        expect(text).not.toMatch(/TEMP B-TREE|SCAN (TABLE )?\w+$/m);
+        if (!text.includes(index)) problems.push(`does not use ${index}`);
+        if (/TEMP B-TREE/.test(text)) problems.push('sorts');
+        if (/SCAN (TABLE )?\w+$/m.test(text)) problems.push('scans the table');
       }
+      return problems.map(p => `${p}:\n${text}`);
+    }
+
+    /** The columns an index must match for a list filter. */
+    function filterColumns(filter: object): string[] {
+      return [
+        'entity_ref',
+        ...Object.keys(filter).filter(
+          k => k === 'environment' || k === 'status',
+        ),
+      ];
     }
 
     it.each([
@@ -122,7 +223,9 @@ describe.each(databases.eachSupportedId())(
           ...filter,
         }),
       );
-      expectIndexRead(await plan(query), index);
+      expect(
+        planProblems(await plan(query), index, filterColumns(filter)),
+      ).toEqual([]);
     });
 
     it.each([
@@ -135,7 +238,9 @@ describe.each(databases.eachSupportedId())(
       const query = await captured('incidents', () =>
         deployments.listIncidents({ entityRef: ENTITY, limit: 50, ...filter }),
       );
-      expectIndexRead(await plan(query), index);
+      expect(
+        planProblems(await plan(query), index, filterColumns(filter)),
+      ).toEqual([]);
     });
 
     it.each([
@@ -148,7 +253,9 @@ describe.each(databases.eachSupportedId())(
       const query = await captured('releases', () =>
         releases.listReleases({ entityRef: ENTITY, limit: 50, ...filter }),
       );
-      expectIndexRead(await plan(query), index);
+      expect(
+        planProblems(await plan(query), index, filterColumns(filter)),
+      ).toEqual([]);
     });
 
     it.each([
@@ -158,7 +265,9 @@ describe.each(databases.eachSupportedId())(
       const query = await captured('rollbacks', () =>
         rollbacks.listRollbacks({ entityRef: ENTITY, limit: 50, ...filter }),
       );
-      expectIndexRead(await plan(query), index);
+      expect(
+        planProblems(await plan(query), index, filterColumns(filter)),
+      ).toEqual([]);
     });
   },
 );

@@ -277,6 +277,11 @@ const shapes: Shape[] = [
   },
 ];
 
+/** The expected error message: exactly a string, or matching a pattern. */
+function messageMatcher(message: string | RegExp) {
+  return typeof message === 'string' ? message : expect.stringMatching(message);
+}
+
 describe.each(databases.eachSupportedId())(
   'the input guard, %p',
   (databaseId: TestDatabaseId) => {
@@ -301,9 +306,7 @@ describe.each(databases.eachSupportedId())(
           : call);
         expect(response.status).toBe(400);
         expect(response.body.error.message).toEqual(
-          typeof shape.message === 'string'
-            ? shape.message
-            : expect.stringMatching(shape.message),
+          messageMatcher(shape.message),
         );
         expect(await backend.snapshot()).toBe(before);
       },
