@@ -11,8 +11,17 @@ import {
 import { readGithubModuleConfig } from '../config';
 import { GithubWebhookHandler } from './GithubWebhookHandler';
 import { signGithubPayload, verifyGithubSignature } from './signature';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const SECRET = "It's a Secret to Everybody";
+
+/** A payload from `src/__fixtures__` (shapes of @octokit/webhooks-examples). */
+function fixture(name: string) {
+  return JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', '__fixtures__', name), 'utf8'),
+  );
+}
 const REPO = 'Codertocat/Hello-World';
 const SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 
@@ -310,6 +319,41 @@ describe('GithubWebhookHandler', () => {
         delivery('deployment_status', { action: 'created', repository }),
       ),
     ).rejects.toThrow(InputError);
+  });
+
+  it('clamps a completed run whose run_started_at is after its updated_at (clock skew)', async () => {
+    // The shape of @octokit/webhooks-examples' workflow_run.completed, as a
+    // real delivery had it: run_started_at 25 s after updated_at.
+    const handler = handlerWith({
+      workflows: [
+        {
+          workflow: 'deploy.yml',
+          environment: 'production',
+          entity: 'component:default/hello-world',
+        },
+      ],
+    });
+    const payload = fixture('workflow_run.completed.action_required.json');
+    expect(
+      Date.parse(payload.workflow_run.run_started_at) -
+        Date.parse(payload.workflow_run.updated_at),
+    ).toBe(25_000);
+    const result = await handler.handle(delivery('workflow_run', payload));
+    expect(result.deployments).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/hello-world',
+        environment: 'production',
+        externalId: 'run-30433642',
+        status: 'cancelled',
+        startedAt: '2021-12-15T20:12:04Z',
+        finishedAt: '2021-12-15T20:12:04Z',
+      }),
+    ]);
+
+    // Without skew the run's own updated_at stays the finish.
+    payload.workflow_run.updated_at = '2021-12-15T20:13:00Z';
+    const unskewed = await handler.handle(delivery('workflow_run', payload));
+    expect(unskewed.deployments?.[0].finishedAt).toBe('2021-12-15T20:13:00Z');
   });
 
   it('turns runs of configured deploy workflows into deployments', async () => {
