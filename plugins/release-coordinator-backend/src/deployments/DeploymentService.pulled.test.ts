@@ -90,6 +90,58 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it('tells incident listeners of a reopened incident as open, and stores it open', async () => {
+      const told: Array<{ externalId: string; resolvedAt?: string }> = [];
+      service.addIncidentListener(async changed => {
+        told.push(...changed);
+      });
+      const incident = {
+        entityRef: 'component:default/payments',
+        source: 'pagerduty',
+        externalId: 'PGR0VU2',
+        severity: 'critical' as const,
+        title: 'Payments API 5xx rate above 5%',
+        startedAt: '2026-11-26T09:30:07.000Z',
+      };
+      await service.ingestIncidents([
+        { ...incident, reportedAt: '2026-11-26T09:30:07.000Z' },
+      ]);
+      await service.ingestIncidents([
+        {
+          ...incident,
+          resolvedAt: '2026-11-26T10:12:45.120Z',
+          reportedAt: '2026-11-26T10:12:45.120Z',
+        },
+      ]);
+      told.length = 0;
+      // incident.reopened, then a late redelivery of the first triggered.
+      await expect(
+        service.ingestIncidents([
+          { ...incident, reportedAt: '2026-11-26T11:02:13.511Z' },
+        ]),
+      ).resolves.toEqual([expect.objectContaining({ status: 'updated' })]);
+      await expect(
+        service.ingestIncidents([
+          { ...incident, reportedAt: '2026-11-26T09:30:07.000Z' },
+        ]),
+      ).resolves.toEqual([expect.objectContaining({ status: 'unchanged' })]);
+      expect(told).toEqual([
+        expect.objectContaining({
+          externalId: 'PGR0VU2',
+          severity: 'critical',
+        }),
+      ]);
+      expect(told[0]).not.toHaveProperty('resolvedAt');
+      // What the automated rollback re-reads before acting: open.
+      const { items } = await service.listIncidents({
+        entityRef: 'component:default/payments',
+        limit: 10,
+      });
+      expect(items).toEqual([
+        expect.not.objectContaining({ resolvedAt: expect.anything() }),
+      ]);
+    });
+
     it('stores nothing and skips everything when no item is valid', async () => {
       const { results, skipped } = await service.ingestPulledIncidents([
         { source: 'pagerduty', externalId: 'P1' },

@@ -88,13 +88,11 @@ export function createDeploymentsRouter(
   router.get(
     '/entities/:kind/:namespace/:name/deployments',
     async (req, res) => {
-      const body: ListResponse<Deployment> = await operations.listDeployments(
-        {
-          ...(await access.call(req)),
-          entity: access.entityPath(req),
-          query: req.query,
-        },
-      );
+      const body: ListResponse<Deployment> = await operations.listDeployments({
+        ...(await access.call(req)),
+        entity: access.entityPath(req),
+        query: req.query,
+      });
       res.json(body);
     },
   );
