@@ -226,6 +226,45 @@ describe('GithubWebhookHandler', () => {
     );
   });
 
+  it('applies release-coordinator/environments as pulls do', async () => {
+    const annotations: Record<string, Record<string, string>> = {
+      // Deploys to staging and production only: github-pages is left out.
+      'component:default/hello-world': {
+        'release-coordinator/environments': 'staging, production',
+      },
+      'component:default/hello-api': {
+        'release-coordinator/environments': 'staging',
+      },
+    };
+    const withAnnotations = (event: string, payload: unknown) => ({
+      ...delivery(event, payload),
+      getEntityAnnotations: async (ref: string) => annotations[ref] ?? {},
+    });
+    const handler = handlerWith();
+    const production = await handler.handle(
+      withAnnotations('deployment_status', deploymentStatusPayload('success')),
+    );
+    expect(production.deployments?.map(d => d.entityRef)).toEqual([
+      'component:default/hello-world',
+    ]);
+
+    const pages = deploymentStatusPayload('success');
+    pages.deployment.environment = 'github-pages';
+    const ignored = await handler.handle(
+      withAnnotations('deployment_status', pages),
+    );
+    expect(ignored.deployments).toEqual([]);
+
+    // Without the annotation every environment is kept.
+    delete annotations['component:default/hello-world'];
+    const unfiltered = await handler.handle(
+      withAnnotations('deployment_status', pages),
+    );
+    expect(unfiltered.deployments?.map(d => d.entityRef)).toEqual([
+      'component:default/hello-world',
+    ]);
+  });
+
   it('maps in-progress and failed statuses and ignores inactive', async () => {
     const handler = handlerWith();
     const statusOf = async (state: string) =>
