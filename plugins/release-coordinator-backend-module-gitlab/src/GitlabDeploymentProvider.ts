@@ -130,7 +130,7 @@ export class GitlabDeploymentProvider implements DeploymentProvider {
     if (
       this.#pipelines &&
       (request.cursor === undefined || pipelineCursor !== undefined) &&
-      !(await this.#hasDeployments(projectId, request.signal))
+      !(await this.projectHasDeployments(projectId, request.signal))
     ) {
       return this.#pullPipelines({
         options: this.#pipelines,
@@ -224,9 +224,13 @@ export class GitlabDeploymentProvider implements DeploymentProvider {
     };
   }
 
-  async #hasDeployments(
+  /**
+   * Whether the project has any GitLab deployment: then its pipelines are
+   * not deployments (pulls, and the webhook's Pipeline Hooks).
+   */
+  async projectHasDeployments(
     projectId: string,
-    signal: AbortSignal,
+    signal?: AbortSignal,
   ): Promise<boolean> {
     const { body } = await this.#client.request<GitlabDeployment[]>({
       url: this.#client.url(`/projects/${projectId}/deployments`, {

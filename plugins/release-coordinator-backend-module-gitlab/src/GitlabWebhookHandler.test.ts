@@ -1,7 +1,7 @@
 import { AuthenticationError, InputError } from '@backstage/errors';
 import { WebhookRequest } from '@release-coordinator/backstage-plugin-node';
 import { GitlabWebhookHandler } from './GitlabWebhookHandler';
-import { deploymentHookBody } from './__testUtils__/fixtures';
+import { deploymentHookBody, pipelineHookBody } from './__testUtils__/fixtures';
 
 const TOKEN = 'hook-secret';
 
@@ -113,19 +113,128 @@ describe('GitlabWebhookHandler', () => {
     const result = await handler.handle(
       delivery({ body, token: TOKEN, eventUuid: 'e-1' }),
     );
-    expect(result).toEqual({ deliveryId: 'e-1', deployments: [] });
+    expect(result).toEqual({
+      deliveryId: 'e-1',
+      deployments: [],
+      ignored: [
+        'no entity has gitlab.com/project-slug: nobody/claims-this or gitlab.com/project-id: 1',
+      ],
+    });
   });
 
-  it('ignores other events such as Pipeline Hook', async () => {
+  it('ignores a Pipeline Hook, saying why, when pipelines are not deployments', async () => {
     const result = await handler.handle(
       delivery({
-        body: { object_kind: 'pipeline', object_attributes: { id: 31 } },
+        body: pipelineHookBody(),
         token: TOKEN,
         event: 'Pipeline Hook',
         eventUuid: 'e-2',
       }),
     );
-    expect(result).toEqual({ deliveryId: 'e-2', deployments: [] });
+    expect(result).toEqual({
+      deliveryId: 'e-2',
+      deployments: [],
+      ignored: [
+        'Pipeline Hook: pipelines are not deployments here (releaseCoordinator.gitlab.pipelines is not configured)',
+      ],
+    });
+  });
+
+  describe('with releaseCoordinator.gitlab.pipelines', () => {
+    const projectsWithDeployments = new Set<string>();
+    const asked: string[] = [];
+    const pipelinesHandler = new GitlabWebhookHandler({
+      token: TOKEN,
+      pipelines: { environment: 'production' },
+      projectHasDeployments: async projectId => {
+        asked.push(projectId);
+        return projectsWithDeployments.has(projectId);
+      },
+    });
+    const pipelineDelivery = (body: unknown) =>
+      delivery({ body, token: TOKEN, event: 'Pipeline Hook', eventUuid: 'p' });
+
+    it('maps a pipeline of the default branch as the pull does', async () => {
+      const result = await pipelinesHandler.handle(
+        pipelineDelivery(pipelineHookBody()),
+      );
+      expect(asked).toEqual(['30']);
+      expect(result).toEqual({
+        deliveryId: 'p',
+        deployments: [
+          {
+            entityRef: 'component:default/webhooks-demo',
+            environment: 'production',
+            source: 'gitlab',
+            externalId: 'pipeline-31',
+            version: 'bcbb5ec3',
+            commitSha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+            kind: 'deploy',
+            status: 'succeeded',
+            startedAt: '2016-08-12T15:23:29.000Z',
+            finishedAt: '2016-08-12T15:26:29.000Z',
+            initiator: 'root',
+            url: 'http://example.com/root/test-deployment-webhooks/-/pipelines/31',
+          },
+        ],
+      });
+      const running = await pipelinesHandler.handle(
+        pipelineDelivery(
+          pipelineHookBody({ status: 'running', finished_at: null }),
+        ),
+      );
+      expect(running.deployments).toEqual([
+        expect.objectContaining({
+          status: 'in_progress',
+          finishedAt: undefined,
+        }),
+      ]);
+    });
+
+    it('says why it ignores other branches, unclaimed projects and projects with deployments', async () => {
+      const other = await pipelinesHandler.handle(
+        pipelineDelivery(pipelineHookBody({ ref: 'feature/x' })),
+      );
+      expect(other.deployments).toEqual([]);
+      expect(other.ignored).toEqual([
+        'Pipeline Hook: pipeline 31 ran for feature/x, not the deploying branch master',
+      ]);
+
+      const unclaimed = await pipelinesHandler.handle(
+        pipelineDelivery(
+          pipelineHookBody(
+            {},
+            {
+              project: {
+                id: 5,
+                path_with_namespace: 'nobody/claims-this',
+                default_branch: 'master',
+              },
+            },
+          ),
+        ),
+      );
+      expect(unclaimed.ignored).toEqual([
+        'no entity has gitlab.com/project-slug: nobody/claims-this or gitlab.com/project-id: 5',
+      ]);
+
+      projectsWithDeployments.add('30');
+      const withDeployments = await pipelinesHandler.handle(
+        pipelineDelivery(pipelineHookBody()),
+      );
+      expect(withDeployments.deployments).toEqual([]);
+      expect(withDeployments.ignored).toEqual([
+        'Pipeline Hook: project 30 has GitLab deployments, which are recorded instead of its pipelines',
+      ]);
+    });
+
+    it('refuses a Pipeline Hook without the pipeline fields with a 400', async () => {
+      await expect(
+        pipelinesHandler.handle(
+          pipelineDelivery({ object_kind: 'pipeline', object_attributes: {} }),
+        ),
+      ).rejects.toThrow(InputError);
+    });
   });
 
   it.each([

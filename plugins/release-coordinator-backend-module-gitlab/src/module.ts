@@ -50,18 +50,18 @@ export const releaseCoordinatorModuleGitlab = createBackendModule({
         const options = config.getOptionalConfig('releaseCoordinator.gitlab');
         const host = options?.getOptionalString('host');
         const integration = GitlabClient.findIntegration(config, host);
+        let provider: GitlabDeploymentProvider | undefined;
         if (integration) {
-          deploymentProviders.addDeploymentProviders(
-            new GitlabDeploymentProvider({
-              client: GitlabClient.fromIntegration(integration),
-              initialLookbackDays: options?.getOptionalNumber(
-                'initialLookbackDays',
-              ),
-              maxPagesPerPull: options?.getOptionalNumber('maxPagesPerPull'),
-              compareCommits: options?.getOptionalBoolean('compareCommits'),
-              pipelines: readPipelineOptions(options),
-            }),
-          );
+          provider = new GitlabDeploymentProvider({
+            client: GitlabClient.fromIntegration(integration),
+            initialLookbackDays: options?.getOptionalNumber(
+              'initialLookbackDays',
+            ),
+            maxPagesPerPull: options?.getOptionalNumber('maxPagesPerPull'),
+            compareCommits: options?.getOptionalBoolean('compareCommits'),
+            pipelines: readPipelineOptions(options),
+          });
+          deploymentProviders.addDeploymentProviders(provider);
           logger.info(
             `Release Coordinator GitLab deployments are pulled from ${integration.apiBaseUrl}`,
           );
@@ -80,7 +80,14 @@ export const releaseCoordinatorModuleGitlab = createBackendModule({
         );
         if (token) {
           webhookHandlers.addWebhookHandlers(
-            new GitlabWebhookHandler({ token }),
+            new GitlabWebhookHandler({
+              token,
+              pipelines: readPipelineOptions(options),
+              ...(provider && {
+                projectHasDeployments:
+                  provider.projectHasDeployments.bind(provider),
+              }),
+            }),
           );
         } else {
           logger.info(

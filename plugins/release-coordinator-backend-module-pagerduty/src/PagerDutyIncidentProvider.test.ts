@@ -218,6 +218,8 @@ describe('PagerDutyIncidentProvider', () => {
       startedAt: '2026-11-01T00:02:00.000Z',
       resolvedAt: '2026-11-01T00:32:00.000Z',
       url: 'https://acme.pagerduty.com/incidents/PINC0002',
+      // Orders the report against webhook events (a later reopen wins).
+      reportedAt: '2026-11-01T00:32:00.000Z',
     });
     expect(result.incidents[0].severity).toBe('major');
     // Nothing open: the next pull starts where this one ended.

@@ -83,6 +83,7 @@ export class PagerDutyIncidentProvider implements IncidentProvider {
             ? toUtcTimestamp(incident.resolved_at) ??
               toUtcTimestamp(incident.last_status_change_at)
             : undefined,
+        reportedAt: toUtcTimestamp(incident.last_status_change_at),
       }),
     );
     const stillOpen = incidents

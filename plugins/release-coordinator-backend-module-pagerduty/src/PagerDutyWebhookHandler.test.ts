@@ -39,7 +39,11 @@ function incidentEvent(
         self: 'https://api.pagerduty.com/incidents/PGR0VU2',
         html_url: 'https://acme.pagerduty.com/incidents/PGR0VU2',
         number: 2,
-        status: eventType === 'incident.resolved' ? 'resolved' : 'triggered',
+        status:
+          {
+            'incident.resolved': 'resolved',
+            'incident.acknowledged': 'acknowledged',
+          }[eventType] ?? 'triggered',
         incident_key: 'd3640fbd41094207a1c11e58e46b1662',
         created_at: '2026-11-26T09:30:07Z',
         title: 'Payments API 5xx rate above 5%',
@@ -121,9 +125,55 @@ describe('PagerDutyWebhookHandler', () => {
           title: 'Payments API 5xx rate above 5%',
           startedAt: '2026-11-26T09:30:07.000Z',
           url: 'https://acme.pagerduty.com/incidents/PGR0VU2',
+          reportedAt: '2026-11-26T10:00:00.000Z',
         },
       ],
     });
+  });
+
+  it.each([
+    'incident.reopened',
+    'incident.acknowledged',
+    'incident.unacknowledged',
+  ])('reports the incident open, at the event time, on %s', async eventType => {
+    const { deliver } = setup();
+    const result = await deliver(
+      JSON.stringify(
+        incidentEvent(eventType, { occurredAt: '2026-11-26T11:02:13.511Z' }),
+      ),
+    );
+    expect(result.incidents).toEqual([
+      {
+        entityRef: 'component:default/payments',
+        source: 'pagerduty',
+        externalId: 'PGR0VU2',
+        severity: 'critical',
+        title: 'Payments API 5xx rate above 5%',
+        startedAt: '2026-11-26T09:30:07.000Z',
+        url: 'https://acme.pagerduty.com/incidents/PGR0VU2',
+        reportedAt: '2026-11-26T11:02:13.511Z',
+      },
+    ]);
+    expect(result.incidents?.[0]).not.toHaveProperty('resolvedAt');
+  });
+
+  it('refuses an incident event without a readable occurred_at', async () => {
+    const { deliver } = setup();
+    await expect(
+      deliver(
+        JSON.stringify(
+          incidentEvent('incident.reopened', { occurredAt: 'yesterday' }),
+        ),
+      ),
+    ).rejects.toThrow('event.occurred_at must be an ISO-8601 time');
+  });
+
+  it('ignores event types that merely look like object keys', async () => {
+    const { deliver, lookups } = setup();
+    await expect(
+      deliver(JSON.stringify(incidentEvent('constructor'))),
+    ).resolves.toEqual({});
+    expect(lookups).toEqual([]);
   });
 
   it('resolves the incident at the event time on incident.resolved', async () => {
@@ -142,6 +192,7 @@ describe('PagerDutyWebhookHandler', () => {
         severity: 'major',
         startedAt: '2026-11-26T09:30:07.000Z',
         resolvedAt: '2026-11-26T10:12:45.120Z',
+        reportedAt: '2026-11-26T10:12:45.120Z',
       }),
     ]);
   });
@@ -155,7 +206,7 @@ describe('PagerDutyWebhookHandler', () => {
     expect(result.deliveryId).toBe('5ac64822-4adc-4fda-ade0-410becf0de4f');
   });
 
-  it.each(['incident.acknowledged', 'incident.annotated', 'pagey.ping'])(
+  it.each(['incident.annotated', 'incident.priority_updated', 'pagey.ping'])(
     'accepts and ignores %s',
     async eventType => {
       const { deliver, lookups } = setup();

@@ -62,11 +62,26 @@ function parseIncident(data: unknown): PagerDutyIncident {
 }
 
 /**
+ * The incident events read, and the state of the incident after each: every
+ * other event type (`incident.annotated`, `incident.priority_updated`,
+ * `pagey.ping`, ...) changes neither whether it is open nor its times.
+ */
+const INCIDENT_EVENT_STATES = new Map<string, 'open' | 'resolved'>([
+  ['incident.triggered', 'open'],
+  ['incident.acknowledged', 'open'],
+  ['incident.unacknowledged', 'open'],
+  ['incident.reopened', 'open'],
+  ['incident.resolved', 'resolved'],
+]);
+
+/**
  * Receives PagerDuty webhooks v3 at `POST /api/release-coordinator/webhooks/pagerduty`:
  * `incident.triggered` opens and `incident.resolved` resolves an incident of
  * the entity annotated `pagerduty.com/service-id` with the incident's
- * service; other event types (`incident.acknowledged`, `pagey.ping`, ...)
- * are accepted and ignored. Incidents of services no entity claims are
+ * service; `incident.reopened`, `incident.acknowledged` and
+ * `incident.unacknowledged` report it open (reopening a resolved one when
+ * newer than its resolution); other event types (`pagey.ping`, ...) are
+ * accepted and ignored. Incidents of services no entity claims are
  * skipped with a warning. Deliveries are deduped by `X-Webhook-Id`, else by
  * the event id.
  *
@@ -96,10 +111,8 @@ export class PagerDutyWebhookHandler implements WebhookHandler {
       headerValue(request.headers['x-webhook-id']) ??
       requiredString(event, 'id', 'event');
 
-    if (
-      eventType !== 'incident.triggered' &&
-      eventType !== 'incident.resolved'
-    ) {
+    const state = INCIDENT_EVENT_STATES.get(eventType);
+    if (!state) {
       logger.debug(
         `Ignored PagerDuty webhook event ${eventType} (${deliveryId})`,
       );
@@ -107,15 +120,15 @@ export class PagerDutyWebhookHandler implements WebhookHandler {
     }
 
     const incident = parseIncident(event.data);
-    let resolvedAt: string | undefined;
-    if (eventType === 'incident.resolved') {
-      resolvedAt = toUtcTimestamp(
-        requiredString(event, 'occurred_at', 'event'),
-      );
-      if (!resolvedAt) {
-        fail('event.occurred_at', 'must be an ISO-8601 time');
-      }
+    // The event's own time orders it against the stored incident: a
+    // reopen after a resolve reopens it, a late older event changes nothing.
+    const occurredAt = toUtcTimestamp(
+      requiredString(event, 'occurred_at', 'event'),
+    );
+    if (!occurredAt) {
+      return fail('event.occurred_at', 'must be an ISO-8601 time');
     }
+    const resolvedAt = state === 'resolved' ? occurredAt : undefined;
 
     const serviceId = incident.service.id;
     const refs = await request.findEntityRefsByAnnotation(
@@ -140,7 +153,12 @@ export class PagerDutyWebhookHandler implements WebhookHandler {
     return {
       deliveryId,
       incidents: [
-        toIncidentInput({ incident, entityRef: refs[0], resolvedAt }),
+        toIncidentInput({
+          incident,
+          entityRef: refs[0],
+          resolvedAt,
+          reportedAt: occurredAt,
+        }),
       ],
     };
   }

@@ -54,8 +54,14 @@ export function toIncidentInput(options: {
   entityRef: string;
   /** Set when the incident is resolved. */
   resolvedAt?: string;
+  /**
+   * When PagerDuty observed the state reported (the event's `occurred_at`,
+   * the incident's `last_status_change_at`): orders the reports, so that a
+   * reopened incident is open again and a late old event changes nothing.
+   */
+  reportedAt?: string;
 }): IncidentInput {
-  const { incident, entityRef, resolvedAt } = options;
+  const { incident, entityRef, resolvedAt, reportedAt } = options;
   const startedAt = toUtcTimestamp(incident.created_at);
   if (!startedAt) {
     throw new Error(
@@ -81,5 +87,6 @@ export function toIncidentInput(options: {
     startedAt,
     ...(resolved && { resolvedAt: resolved }),
     ...(incident.html_url?.startsWith('http') && { url: incident.html_url }),
+    ...(reportedAt && { reportedAt }),
   };
 }

@@ -277,6 +277,10 @@ describe('AlertmanagerWebhookHandler', () => {
     expect(result.incidents!.map(i => i.entityRef)).toEqual([
       'component:default/payments',
     ]);
+    expect(result.ignored).toEqual([
+      "alerts[0] (HighErrorRate): no entity has prometheus.io/service-name=billing-v2 (label 'service')",
+      "alerts[1] (HighErrorRate): it has no 'service' label",
+    ]);
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining(
         'no entity has prometheus.io/service-name=billing-v2',
@@ -285,6 +289,26 @@ describe('AlertmanagerWebhookHandler', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       expect.stringContaining("it has no 'service' label"),
     );
+  });
+
+  it('answers why when no alert of the delivery matches an entity', async () => {
+    const { deliver } = setup();
+    // Alertmanager's documented example payload: labels of its own choosing.
+    const payload = groupedPayload();
+    const result = await deliver({
+      ...payload,
+      alerts: payload.alerts.map(alert => ({
+        ...alert,
+        labels: { ...alert.labels, service: 'unknown-service' },
+      })),
+    });
+    expect(result.incidents).toEqual([]);
+    expect(result.ignored).toEqual([
+      "alerts[0] (HighErrorRate): no entity has prometheus.io/service-name=unknown-service (label 'service')",
+      "alerts[1] (HighErrorRate): no entity has prometheus.io/service-name=unknown-service (label 'service')",
+    ]);
+    const matched = await deliver(groupedPayload());
+    expect(matched).not.toHaveProperty('ignored');
   });
 
   it('attributes an alert claimed by several entities to the first, with a warning', async () => {

@@ -20,8 +20,8 @@ export const PROMETHEUS_SERVICE_NAME_ANNOTATION = 'prometheus.io/service-name';
  * annotation equals the alert's entity label.
  *
  * Alerts that name no entity (label missing, or no entity claims its value)
- * are skipped with a warning naming the label value, and the rest of the
- * group is ingested: one unclaimed service must not drop the alerts of the
+ * are skipped with a warning naming the label value, and listed with the
+ * reason in the answer's `ignored` (202); the rest of the group is ingested: one unclaimed service must not drop the alerts of the
  * others, and a 4xx would not make Alertmanager deliver them again.
  *
  * @public
@@ -55,10 +55,16 @@ export class AlertmanagerWebhookHandler implements WebhookHandler {
     };
 
     const incidents: IncidentInput[] = [];
+    // Per alert not ingested, why: answered in the 202 body (`ignored`), so
+    // the sender's delivery log shows it, and logged.
+    const ignored: string[] = [];
     for (const [index, alert] of payload.alerts.entries()) {
       const alertName = alert.labels.alertname ?? `alerts[${index}]`;
       const service = alert.labels[settings.entityLabel];
       if (!service) {
+        ignored.push(
+          `alerts[${index}] (${alertName}): it has no '${settings.entityLabel}' label`,
+        );
         logger.warn(
           `Skipped Alertmanager alert ${alertName} of group ${payload.groupKey}: it has no '${settings.entityLabel}' label`,
         );
@@ -66,6 +72,9 @@ export class AlertmanagerWebhookHandler implements WebhookHandler {
       }
       const refs = await lookup(service);
       if (refs.length === 0) {
+        ignored.push(
+          `alerts[${index}] (${alertName}): no entity has ${PROMETHEUS_SERVICE_NAME_ANNOTATION}=${service} (label '${settings.entityLabel}')`,
+        );
         logger.warn(
           `Skipped Alertmanager alert ${alertName}: no entity has ${PROMETHEUS_SERVICE_NAME_ANNOTATION}=${service} (label '${settings.entityLabel}')`,
         );
@@ -90,6 +99,6 @@ export class AlertmanagerWebhookHandler implements WebhookHandler {
         }),
       );
     }
-    return { incidents };
+    return { incidents, ...(ignored.length > 0 && { ignored }) };
   }
 }

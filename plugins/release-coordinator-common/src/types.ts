@@ -575,6 +575,14 @@ export interface IncidentInput {
   startedAt: string;
   resolvedAt?: string;
   url?: string;
+  /**
+   * When the source observed what this report says (e.g. the time of the
+   * PagerDuty event). Reports are then ordered by it: a report newer than
+   * the stored one decides whether the incident is resolved (without
+   * `resolvedAt` it reopens a resolved incident), an older one changes
+   * nothing. Without it a resolved incident stays resolved.
+   */
+  reportedAt?: string;
 }
 
 /**

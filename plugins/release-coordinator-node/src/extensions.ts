@@ -204,6 +204,13 @@ export interface WebhookRequest {
     annotation: string,
     value: string,
   ): Promise<string[]>;
+  /**
+   * The annotations of the catalog entity with this ref (empty when the
+   * catalog does not know it), e.g. to apply
+   * `release-coordinator/environments` as pulls do. Optional for callers
+   * that build requests by hand (tests); the backend always provides it.
+   */
+  getEntityAnnotations?(entityRef: string): Promise<Record<string, string>>;
 }
 
 /**
@@ -222,6 +229,12 @@ export interface WebhookResult {
    * `POST /releases/:id/evidence`.
    */
   evidence?: WebhookEvidenceInput[];
+  /**
+   * Why the delivery, or some of what it carried, was not ingested (e.g.
+   * `alerts[0]: no entity has prometheus.io/service-name=checkout`), for the
+   * sender's delivery log: answered in the 202 body as `ignored`.
+   */
+  ignored?: string[];
 }
 
 /**

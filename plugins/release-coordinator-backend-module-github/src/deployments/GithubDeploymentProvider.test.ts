@@ -452,6 +452,36 @@ describe('GithubDeploymentProvider', () => {
       expect(third.deployments).toEqual([]);
     });
 
+    it('never reports a run finishing before it started (clock skew)', async () => {
+      addRun({
+        id: 711,
+        commit: 1,
+        status: 'completed',
+        conclusion: 'action_required',
+      });
+      const [run] = server.repo(REPO).runs.get('deploy.yml')!;
+      // As GitHub reported a real run: started 25 s after its last update.
+      run.run_started_at = new Date(
+        Date.parse(run.updated_at) + 25_000,
+      ).toISOString();
+      const { provider } = githubProviderFor(server, {
+        releaseCoordinator: {
+          github: {
+            workflows: [{ workflow: 'deploy.yml', environment: 'production' }],
+          },
+        },
+      });
+      const { deployments } = await provider.pull(pullRequest(payments));
+      expect(deployments).toEqual([
+        expect.objectContaining({
+          externalId: 'run-711',
+          status: 'cancelled',
+          startedAt: run.run_started_at,
+          finishedAt: run.run_started_at,
+        }),
+      ]);
+    });
+
     it('reads the workflow named by the entity annotation, even without a token', async () => {
       addRun({
         id: 801,

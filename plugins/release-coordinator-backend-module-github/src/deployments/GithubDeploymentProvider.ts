@@ -3,7 +3,6 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   ANNOTATION_GITHUB_PROJECT_SLUG,
-  ANNOTATION_RELEASE_COORDINATOR_ENVIRONMENTS,
   DeploymentInput,
   DeploymentStatus,
 } from '@release-coordinator/backstage-plugin-common';
@@ -24,7 +23,11 @@ import {
   StreamCursor,
 } from './cursor';
 import { GITHUB_SOURCE, hasStorableEnvironment } from './deploymentInputs';
-import { deployWorkflowsOf, readProjectSlug } from './entityRepository';
+import {
+  annotatedEnvironments,
+  deployWorkflowsOf,
+  readProjectSlug,
+} from './entityRepository';
 import { GithubHistoryReader, PulledItem } from './GithubHistoryReader';
 import { rollbackWithGithubDeployment } from './rollback';
 import {
@@ -150,7 +153,7 @@ export class GithubDeploymentProvider implements DeploymentProvider {
       next.streams[key] = streamCursor;
     }
 
-    const environments = this.#environmentFilter(entity);
+    const environments = annotatedEnvironments(entity.metadata.annotations);
     return {
       deployments: deployments.filter(
         d =>
@@ -193,19 +196,6 @@ export class GithubDeploymentProvider implements DeploymentProvider {
       });
     }
     return rollbackWithGithubDeployment({ octokit, ...slug, request });
-  }
-
-  /** The `release-coordinator/environments` annotation as a set, if present. */
-  #environmentFilter(entity: Entity): Set<string> | undefined {
-    const value =
-      entity.metadata.annotations?.[
-        ANNOTATION_RELEASE_COORDINATOR_ENVIRONMENTS
-      ];
-    const names = value
-      ?.split(',')
-      .map(name => name.trim())
-      .filter(Boolean);
-    return names?.length ? new Set(names) : undefined;
   }
 
   /**

@@ -41,6 +41,26 @@ export interface GithubWorkflowRunLike {
   head_commit?: { id: string; timestamp: string } | null;
 }
 
+/**
+ * The finish time of a report, never before its start: GitHub's clocks
+ * disagree by seconds (a completed run whose `run_started_at` is 25 s after
+ * its `updated_at` was seen), and the backend refuses a finish before the
+ * start with a 400 that GitHub never redelivers, so the run would be lost.
+ * A skewed finish is taken to be the start (a zero duration), as the
+ * PagerDuty module does for incidents.
+ */
+export function notBefore(
+  finishedAt: string | undefined,
+  startedAt: string,
+): string | undefined {
+  if (finishedAt === undefined) {
+    return undefined;
+  }
+  const finished = Date.parse(finishedAt);
+  const started = Date.parse(startedAt);
+  return finished < started ? startedAt : finishedAt;
+}
+
 /** Longest environment name the backend stores (GitHub allows 255). */
 const MAX_ENVIRONMENT_LENGTH = 63;
 
@@ -121,7 +141,9 @@ export function deploymentInputFromGithubDeployment(options: {
   commits?: DeploymentCommit[];
 }): DeploymentInput {
   const { entityRef, deployment, statuses, commits } = options;
-  const { status, finishedAt, url } = deploymentStatusFromHistory(statuses);
+  const history = deploymentStatusFromHistory(statuses);
+  const { status, url } = history;
+  const finishedAt = notBefore(history.finishedAt, deployment.created_at);
   const payload = deploymentPayload(deployment);
   const externalId = deploymentExternalId(deployment.id);
   // Set on deployments this module created for a rollback.
@@ -168,6 +190,7 @@ export function deploymentInputFromWorkflowRun(options: {
   const initiator = run.triggering_actor?.login ?? run.actor?.login;
   const finished =
     status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  const startedAt = run.run_started_at ?? run.created_at;
   return {
     entityRef,
     environment,
@@ -177,8 +200,8 @@ export function deploymentInputFromWorkflowRun(options: {
     commitSha: run.head_sha,
     kind: 'deploy',
     status,
-    startedAt: run.run_started_at ?? run.created_at,
-    ...(finished && { finishedAt: run.updated_at }),
+    startedAt,
+    ...(finished && { finishedAt: notBefore(run.updated_at, startedAt) }),
     ...(initiator && { initiator }),
     url: run.html_url,
     ...(commits && { commits }),

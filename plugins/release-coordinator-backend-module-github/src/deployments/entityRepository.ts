@@ -1,5 +1,8 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { ANNOTATION_GITHUB_PROJECT_SLUG } from '@release-coordinator/backstage-plugin-common';
+import {
+  ANNOTATION_GITHUB_PROJECT_SLUG,
+  ANNOTATION_RELEASE_COORDINATOR_ENVIRONMENTS,
+} from '@release-coordinator/backstage-plugin-common';
 import {
   ANNOTATION_GITHUB_DEPLOY_WORKFLOW,
   DEFAULT_WORKFLOW_ENVIRONMENT,
@@ -60,4 +63,21 @@ export function deployWorkflowsOf(
     });
   }
   return result;
+}
+
+/**
+ * The environments named by the `release-coordinator/environments`
+ * annotation (docs/product.md §8), or undefined without one: pulls and
+ * webhooks leave out deployments to other environments (e.g.
+ * `github-pages`).
+ */
+export function annotatedEnvironments(
+  annotations: Record<string, string> | undefined,
+): Set<string> | undefined {
+  const names = annotations?.[
+    ANNOTATION_RELEASE_COORDINATOR_ENVIRONMENTS
+  ]?.split(',')
+    .map(name => name.trim())
+    .filter(Boolean);
+  return names?.length ? new Set(names) : undefined;
 }

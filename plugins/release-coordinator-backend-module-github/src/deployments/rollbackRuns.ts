@@ -2,6 +2,7 @@ import { DeploymentInput } from '@release-coordinator/backstage-plugin-common';
 import {
   GITHUB_SOURCE,
   GithubWorkflowRunLike,
+  notBefore,
   workflowRunExternalId,
 } from './deploymentInputs';
 import { mapWorkflowRunStatus } from './statusMapping';
@@ -67,6 +68,7 @@ export function deploymentInputFromRollbackRun(options: {
   const status = mapWorkflowRunStatus(run.status, run.conclusion);
   const finished =
     status === 'succeeded' || status === 'failed' || status === 'cancelled';
+  const startedAt = run.run_started_at ?? run.created_at;
   return {
     entityRef,
     environment: title.environment,
@@ -75,8 +77,8 @@ export function deploymentInputFromRollbackRun(options: {
     version: title.version,
     kind: 'rollback',
     status,
-    startedAt: run.run_started_at ?? run.created_at,
-    ...(finished && { finishedAt: run.updated_at }),
+    startedAt,
+    ...(finished && { finishedAt: notBefore(run.updated_at, startedAt) }),
     url: run.html_url,
   };
 }

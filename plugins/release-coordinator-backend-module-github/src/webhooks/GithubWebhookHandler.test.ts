@@ -11,8 +11,17 @@ import {
 import { readGithubModuleConfig } from '../config';
 import { GithubWebhookHandler } from './GithubWebhookHandler';
 import { signGithubPayload, verifyGithubSignature } from './signature';
+import fs from 'node:fs';
+import path from 'node:path';
 
 const SECRET = "It's a Secret to Everybody";
+
+/** A payload from `src/__fixtures__` (shapes of @octokit/webhooks-examples). */
+function fixture(name: string) {
+  return JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', '__fixtures__', name), 'utf8'),
+  );
+}
 const REPO = 'Codertocat/Hello-World';
 const SHA = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
 
@@ -217,6 +226,45 @@ describe('GithubWebhookHandler', () => {
     );
   });
 
+  it('applies release-coordinator/environments as pulls do', async () => {
+    const annotations: Record<string, Record<string, string>> = {
+      // Deploys to staging and production only: github-pages is left out.
+      'component:default/hello-world': {
+        'release-coordinator/environments': 'staging, production',
+      },
+      'component:default/hello-api': {
+        'release-coordinator/environments': 'staging',
+      },
+    };
+    const withAnnotations = (event: string, payload: unknown) => ({
+      ...delivery(event, payload),
+      getEntityAnnotations: async (ref: string) => annotations[ref] ?? {},
+    });
+    const handler = handlerWith();
+    const production = await handler.handle(
+      withAnnotations('deployment_status', deploymentStatusPayload('success')),
+    );
+    expect(production.deployments?.map(d => d.entityRef)).toEqual([
+      'component:default/hello-world',
+    ]);
+
+    const pages = deploymentStatusPayload('success');
+    pages.deployment.environment = 'github-pages';
+    const ignored = await handler.handle(
+      withAnnotations('deployment_status', pages),
+    );
+    expect(ignored.deployments).toEqual([]);
+
+    // Without the annotation every environment is kept.
+    delete annotations['component:default/hello-world'];
+    const unfiltered = await handler.handle(
+      withAnnotations('deployment_status', pages),
+    );
+    expect(unfiltered.deployments?.map(d => d.entityRef)).toEqual([
+      'component:default/hello-world',
+    ]);
+  });
+
   it('maps in-progress and failed statuses and ignores inactive', async () => {
     const handler = handlerWith();
     const statusOf = async (state: string) =>
@@ -310,6 +358,41 @@ describe('GithubWebhookHandler', () => {
         delivery('deployment_status', { action: 'created', repository }),
       ),
     ).rejects.toThrow(InputError);
+  });
+
+  it('clamps a completed run whose run_started_at is after its updated_at (clock skew)', async () => {
+    // The shape of @octokit/webhooks-examples' workflow_run.completed, as a
+    // real delivery had it: run_started_at 25 s after updated_at.
+    const handler = handlerWith({
+      workflows: [
+        {
+          workflow: 'deploy.yml',
+          environment: 'production',
+          entity: 'component:default/hello-world',
+        },
+      ],
+    });
+    const payload = fixture('workflow_run.completed.action_required.json');
+    expect(
+      Date.parse(payload.workflow_run.run_started_at) -
+        Date.parse(payload.workflow_run.updated_at),
+    ).toBe(25_000);
+    const result = await handler.handle(delivery('workflow_run', payload));
+    expect(result.deployments).toEqual([
+      expect.objectContaining({
+        entityRef: 'component:default/hello-world',
+        environment: 'production',
+        externalId: 'run-30433642',
+        status: 'cancelled',
+        startedAt: '2021-12-15T20:12:04Z',
+        finishedAt: '2021-12-15T20:12:04Z',
+      }),
+    ]);
+
+    // Without skew the run's own updated_at stays the finish.
+    payload.workflow_run.updated_at = '2021-12-15T20:13:00Z';
+    const unskewed = await handler.handle(delivery('workflow_run', payload));
+    expect(unskewed.deployments?.[0].finishedAt).toBe('2021-12-15T20:13:00Z');
   });
 
   it('turns runs of configured deploy workflows into deployments', async () => {

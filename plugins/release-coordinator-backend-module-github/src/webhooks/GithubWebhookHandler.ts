@@ -28,7 +28,10 @@ import {
   headCommitOf,
 } from '../deployments/deploymentInputs';
 import { GithubDeploymentStatusLike } from '../deployments/statusMapping';
-import { configuredWorkflowsFor } from '../deployments/entityRepository';
+import {
+  annotatedEnvironments,
+  configuredWorkflowsFor,
+} from '../deployments/entityRepository';
 import {
   deploymentInputFromRollbackRun,
   parseRollbackRunTitle,
@@ -145,18 +148,54 @@ export class GithubWebhookHandler implements WebhookHandler {
       case 'deployment_status':
         return {
           ...result,
-          deployments: this.#deploymentStatus(context).filter(
-            hasStorableEnvironment,
+          deployments: await this.#inAnnotatedEnvironments(
+            this.#deploymentStatus(context).filter(hasStorableEnvironment),
+            request,
           ),
         };
       case 'workflow_run':
         return {
           ...result,
-          deployments: await this.#workflowRun(context, request),
+          deployments: await this.#inAnnotatedEnvironments(
+            await this.#workflowRun(context, request),
+            request,
+          ),
         };
       default:
         return { ...result, evidence: this.#checkRun(context) };
     }
+  }
+
+  /**
+   * Leaves out deployments to environments the entity's
+   * `release-coordinator/environments` annotation does not name, as pulls
+   * do (docs/product.md §8).
+   */
+  async #inAnnotatedEnvironments(
+    deployments: DeploymentInput[],
+    request: WebhookRequest,
+  ): Promise<DeploymentInput[]> {
+    const getAnnotations = request.getEntityAnnotations;
+    if (!getAnnotations || deployments.length === 0) {
+      return deployments;
+    }
+    const filters = new Map<string, Set<string> | undefined>();
+    for (const entityRef of new Set(deployments.map(d => d.entityRef))) {
+      filters.set(
+        entityRef,
+        annotatedEnvironments(await getAnnotations.call(request, entityRef)),
+      );
+    }
+    return deployments.filter(deployment => {
+      const environments = filters.get(deployment.entityRef);
+      const kept = !environments || environments.has(deployment.environment);
+      if (!kept) {
+        this.#logger.info(
+          `GitHub deployment ${deployment.externalId} of ${deployment.entityRef} to ${deployment.environment} left out: not in its release-coordinator/environments`,
+        );
+      }
+      return kept;
+    });
   }
 
   /** Entities that deploy with a configured workflow take no Deployments. */

@@ -216,3 +216,111 @@ export function gitlabPipeline(spec: {
     web_url: `http://gitlab.example.com/acme/payments/-/pipelines/${spec.id}`,
   };
 }
+
+/**
+ * A `Pipeline Hook` body as in GitLab's webhook events documentation
+ * ("Pipeline events" example), for the project of the Deployment Hook
+ * example above.
+ */
+export function pipelineHookBody(
+  attributes: Record<string, unknown> = {},
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    object_kind: 'pipeline',
+    object_attributes: {
+      id: 31,
+      iid: 3,
+      name: 'Pipeline for branch: master',
+      ref: 'master',
+      tag: false,
+      sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+      before_sha: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+      source: 'push',
+      status: 'success',
+      detailed_status: 'passed',
+      stages: ['build', 'test', 'deploy'],
+      created_at: '2016-08-12 15:23:28 UTC',
+      finished_at: '2016-08-12 15:26:29 UTC',
+      duration: 63,
+      queued_duration: 12,
+      variables: [{ key: 'NESTOR_PROD_ENVIRONMENT', value: 'us-west-1' }],
+      url: 'http://example.com/root/test-deployment-webhooks/-/pipelines/31',
+      ...attributes,
+    },
+    merge_request: null,
+    user: {
+      id: 1,
+      name: 'Administrator',
+      username: 'root',
+      avatar_url:
+        'http://www.gravatar.com/avatar/e32bd13e2add097461cb96824b7a829c?s=80&d=identicon',
+      email: 'user_email@gitlab.com',
+    },
+    project: {
+      id: 30,
+      name: 'test-deployment-webhooks',
+      description: '',
+      web_url: 'http://example.com/root/test-deployment-webhooks',
+      avatar_url: null,
+      git_ssh_url: 'git@example.com:root/test-deployment-webhooks.git',
+      git_http_url: 'http://example.com/root/test-deployment-webhooks.git',
+      namespace: 'Administrator',
+      visibility_level: 0,
+      path_with_namespace: 'root/test-deployment-webhooks',
+      default_branch: 'master',
+      ci_config_path: null,
+    },
+    commit: {
+      id: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+      message: 'test\n',
+      timestamp: '2016-08-12T17:23:21+02:00',
+      url: 'http://example.com/root/test-deployment-webhooks/-/commit/bcbb5ec396a2c0f828686f14fac9b80b780504f2',
+      author: { name: 'User', email: 'user@gitlab.com' },
+    },
+    source_pipeline: null,
+    builds: [
+      {
+        id: 380,
+        stage: 'deploy',
+        name: 'production',
+        status: 'success',
+        created_at: '2016-08-12 15:23:28 UTC',
+        started_at: '2016-08-12 15:24:56 UTC',
+        finished_at: '2016-08-12 15:26:29 UTC',
+        duration: 93,
+        queued_duration: 8,
+        when: 'manual',
+        manual: true,
+        allow_failure: false,
+        user: { id: 1, name: 'Administrator', username: 'root' },
+        runner: null,
+        artifacts_file: { filename: null, size: null },
+        environment: {
+          name: 'production',
+          action: 'start',
+          deployment_tier: 'production',
+        },
+      },
+      {
+        id: 377,
+        stage: 'test',
+        name: 'test-image',
+        status: 'success',
+        created_at: '2016-08-12 15:23:28 UTC',
+        started_at: '2016-08-12 15:23:29 UTC',
+        finished_at: '2016-08-12 15:24:40 UTC',
+        duration: 71,
+        queued_duration: 1,
+        when: 'on_success',
+        manual: false,
+        allow_failure: false,
+        user: { id: 1, name: 'Administrator', username: 'root' },
+        runner: null,
+        artifacts_file: { filename: null, size: null },
+        environment: null,
+      },
+    ],
+    ...overrides,
+  };
+}

@@ -549,6 +549,77 @@ describe.each(databases.eachSupportedId())(
         ]);
       });
 
+      it('reopens a resolved incident on a newer open report, never on an older one', async () => {
+        const resolvedAt = (externalId = 'P1') =>
+          store
+            .listIncidents({ entityRef: payments, limit: 10 })
+            .then(
+              page =>
+                page.items.find(i => i.externalId === externalId)?.resolvedAt,
+            );
+        const triggered = incident({ reportedAt: '2026-11-20T11:00:00.000Z' });
+        const [created] = await store.upsertIncidents([triggered]);
+        const resolved = incident({
+          resolvedAt: '2026-11-20T11:30:00.000Z',
+          reportedAt: '2026-11-20T11:30:00.000Z',
+        });
+        await expect(store.upsertIncidents([resolved])).resolves.toEqual([
+          { id: created.id, status: 'updated' },
+        ]);
+
+        // A late redelivery of the older "triggered": still resolved.
+        await expect(store.upsertIncidents([triggered])).resolves.toEqual([
+          { id: created.id, status: 'unchanged' },
+        ]);
+        expect(await resolvedAt()).toBe('2026-11-20T11:30:00.000Z');
+
+        // incident.reopened (or a new triggered) after the resolution.
+        const reopened = incident({ reportedAt: '2026-11-20T11:45:00.000Z' });
+        await expect(store.upsertIncidents([reopened])).resolves.toEqual([
+          { id: created.id, status: 'updated' },
+        ]);
+        expect(await resolvedAt()).toBeUndefined();
+        // Its redelivery, and the older resolution arriving late: open.
+        await expect(
+          store.upsertIncidents([reopened, resolved]),
+        ).resolves.toEqual([
+          { id: created.id, status: 'unchanged' },
+          { id: created.id, status: 'unchanged' },
+        ]);
+        expect(await resolvedAt()).toBeUndefined();
+
+        // Resolved again, later: the new resolution counts.
+        await store.upsertIncidents([
+          incident({
+            resolvedAt: '2026-11-20T12:10:00.000Z',
+            reportedAt: '2026-11-20T12:10:00.000Z',
+          }),
+        ]);
+        expect(await resolvedAt()).toBe('2026-11-20T12:10:00.000Z');
+
+        // A row stored without reportedAt counts as observed when resolved.
+        await store.upsertIncidents([
+          incident({
+            externalId: 'P2',
+            resolvedAt: '2026-11-20T11:30:00.000Z',
+          }),
+        ]);
+        await store.upsertIncidents([
+          incident({
+            externalId: 'P2',
+            reportedAt: '2026-11-20T11:10:00.000Z',
+          }),
+        ]);
+        expect(await resolvedAt('P2')).toBe('2026-11-20T11:30:00.000Z');
+        await store.upsertIncidents([
+          incident({
+            externalId: 'P2',
+            reportedAt: '2026-11-20T11:31:00.000Z',
+          }),
+        ]);
+        expect(await resolvedAt('P2')).toBeUndefined();
+      });
+
       it('lists newest first, filtered by environment and since, with a cursor', async () => {
         await store.upsertIncidents([
           incident({ externalId: 'a', startedAt: '2026-11-01T00:00:00.000Z' }),

@@ -368,6 +368,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
           started_at: item.startedAt,
           resolved_at: item.resolvedAt ?? null,
           url: item.url ?? null,
+          reported_at: item.reportedAt ?? null,
           revision: 1,
           received_at: timestamp,
           updated_at: timestamp,

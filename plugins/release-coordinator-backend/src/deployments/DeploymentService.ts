@@ -93,6 +93,14 @@ export type IncidentChangeListener = (
   origin: ChangeOrigin,
 ) => Promise<void>;
 
+/** What ingesting a pull stored, and which pulled items it left out. */
+export interface PulledIngestResult {
+  /** Per-item results of the items stored, in the order of the kept items. */
+  results: EventItemResult[];
+  /** The items left out, by their index in the pulled list, and why. */
+  skipped: ItemProblem[];
+}
+
 /** Refuses a whole batch with a 400 naming each bad item (index and field). */
 export function rejectBatch(total: number, problems: ItemProblem[]): never {
   const indices = new Set(problems.map(p => p.index));
@@ -413,6 +421,81 @@ export class DeploymentService {
       { credentials: options.credentials },
     );
     return toResults(outcomes);
+  }
+
+  /**
+   * Ingests what a scheduled pull returned. Unlike a pushed batch, a pull is
+   * not all or nothing: an item that fails validation (or whose entity or
+   * rollback target is unknown) is left out and reported, and the others
+   * are stored, so one bad item from a provider never blocks its history
+   * (docs/product.md §5).
+   */
+  async ingestPulledDeployments(
+    items: readonly unknown[],
+  ): Promise<PulledIngestResult> {
+    return this.ingestPulled(
+      items,
+      item => this.parseDeployments([item])[0],
+      async valid => [
+        ...(await this.findUnknownEntities(valid, {})),
+        ...(await this.findBadRollbackTargets(valid)),
+      ],
+      kept => this.ingestDeployments(kept),
+    );
+  }
+
+  /** Ingests what an incident pull returned; see {@link ingestPulledDeployments}. */
+  async ingestPulledIncidents(
+    items: readonly unknown[],
+  ): Promise<PulledIngestResult> {
+    return this.ingestPulled(
+      items,
+      item => this.parseIncidents([item])[0],
+      valid => this.findUnknownEntities(valid, {}),
+      kept => this.ingestIncidents(kept),
+    );
+  }
+
+  private async ingestPulled<T>(
+    items: readonly unknown[],
+    parse: (item: unknown) => T,
+    findProblems: (valid: T[]) => Promise<ItemProblem[]>,
+    ingest: (kept: T[]) => Promise<EventItemResult[]>,
+  ): Promise<PulledIngestResult> {
+    const skipped: ItemProblem[] = [];
+    let kept: Array<{ index: number; item: T }> = [];
+    items.forEach((item, index) => {
+      try {
+        kept.push({ index, item: parse(item) });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        skipped.push({ index, message: error.message });
+      }
+    });
+    // Leaving an item out can orphan a rollback that names it: check again
+    // until the kept items are consistent (each round drops at least one).
+    for (;;) {
+      const problems = await findProblems(kept.map(k => k.item));
+      if (problems.length === 0) break;
+      const bad = new Set(problems.map(p => p.index));
+      for (const problem of problems) {
+        skipped.push({ ...problem, index: kept[problem.index].index });
+      }
+      kept = kept.filter((_k, i) => !bad.has(i));
+    }
+    skipped.sort((a, b) => a.index - b.index);
+    for (const problem of skipped) {
+      const item = items[problem.index] as
+        | { source?: unknown; externalId?: unknown }
+        | undefined;
+      this.logger?.warn(
+        `Skipped pulled item ${problem.index} (${String(item?.source)}/${String(
+          item?.externalId,
+        )}): ${problem.field ? `${problem.field}: ` : ''}${problem.message}`,
+      );
+    }
+    const results = kept.length > 0 ? await ingest(kept.map(k => k.item)) : [];
+    return { results, skipped };
   }
 
   /** Adds a listener told of the incidents each ingest created or changed. */

@@ -93,8 +93,10 @@ export interface DeploymentStore {
    */
   upsertDeployments(items: DeploymentUpsert[]): Promise<UpsertOutcome[]>;
   /**
-   * Upserts incidents by (source, externalId) in one transaction. A resolved
-   * incident stays resolved: a late report without resolvedAt keeps it.
+   * Upserts incidents by (source, externalId) in one transaction. A report
+   * newer by `reportedAt` decides whether the incident is resolved (and so
+   * can reopen it), an older one changes nothing; without `reportedAt` a
+   * resolved incident stays resolved (see `incidentMerge`).
    */
   upsertIncidents(items: IncidentUpsert[]): Promise<UpsertOutcome[]>;
   /** Stored deployments of one source with these external ids. */

@@ -101,6 +101,8 @@ export type IncidentRow = {
   started_at: DbTimestamp;
   resolved_at: DbTimestamp | null;
   url: string | null;
+  /** Source time of the latest applied report (see the migration). */
+  reported_at: DbTimestamp | null;
   revision: number;
   received_at: DbTimestamp;
   updated_at: DbTimestamp;
@@ -118,6 +120,7 @@ export const incidentColumnTypes: ColumnTypes<IncidentRow> = {
   started_at: 'timestamptz',
   resolved_at: 'timestamptz',
   url: 'text',
+  reported_at: 'timestamptz',
   revision: 'integer',
   received_at: 'timestamptz',
   updated_at: 'timestamptz',

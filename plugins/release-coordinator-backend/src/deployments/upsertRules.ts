@@ -123,23 +123,59 @@ export function deploymentMerge(knex: Knex): {
   };
 }
 
+/*
+ * Incident reports may carry `reported_at`, the source's time of what they
+ * say. The stored row was observed at its `reported_at`, or (rows from
+ * reports without one) at least when it was resolved.
+ */
+const incidentStoredAt =
+  'COALESCE(incidents.reported_at, incidents.resolved_at)';
+/** The report is newer than the stored row by the source's clock. */
+const incidentReportNewer = `(excluded.reported_at IS NOT NULL AND (${incidentStoredAt} IS NULL OR excluded.reported_at > ${incidentStoredAt}))`;
+/** The report is older than the stored row by the source's clock. */
+const incidentReportOlder = `(excluded.reported_at IS NOT NULL AND ${incidentStoredAt} IS NOT NULL AND excluded.reported_at < ${incidentStoredAt})`;
+
 /**
- * SET and WHERE of the incident upsert: the latest report wins, except that
- * a resolved incident keeps its resolvedAt when a late report has none.
+ * SET and WHERE of the incident upsert:
+ * - a report newer than the stored row (by `reportedAt`, the source's own
+ *   time) decides whether the incident is resolved: without `resolvedAt` it
+ *   reopens a resolved incident (PagerDuty `incident.reopened`, a
+ *   `triggered` after a resolve);
+ * - a report older than the stored row changes nothing (a late redelivery
+ *   of an old "triggered" cannot reopen a newer resolution);
+ * - otherwise (no `reportedAt`, or the same one) the latest report wins,
+ *   except that a resolved incident keeps its resolvedAt when a late report
+ *   (e.g. a repeated "firing") has none.
+ * A newer report that changes nothing else is not written, so listeners
+ * (automated rollback) are told only of real changes.
  */
 export function incidentMerge(knex: Knex): {
   merge: Record<string, Knex.Raw>;
   where: Knex.Raw;
 } {
+  const merge = mergeColumns(
+    knex,
+    'incidents',
+    incidentRequiredColumns,
+    incidentOptionalColumns,
+  );
+  merge.resolved_at = knex.raw(
+    `CASE WHEN ${incidentReportNewer} THEN excluded.resolved_at
+      ELSE COALESCE(excluded.resolved_at, incidents.resolved_at) END`,
+  );
+  merge.reported_at = knex.raw(
+    `CASE WHEN ${incidentReportNewer} THEN excluded.reported_at
+      ELSE incidents.reported_at END`,
+  );
+  const reopens = `(${incidentReportNewer} AND excluded.resolved_at IS NULL AND incidents.resolved_at IS NOT NULL)`;
   return {
-    merge: mergeColumns(
-      knex,
-      'incidents',
-      incidentRequiredColumns,
-      incidentOptionalColumns,
-    ),
+    merge,
     where: knex.raw(
-      changes('incidents', incidentRequiredColumns, incidentOptionalColumns),
+      `NOT ${incidentReportOlder} AND (${reopens} OR ${changes(
+        'incidents',
+        incidentRequiredColumns,
+        incidentOptionalColumns,
+      )})`,
     ),
   };
 }

@@ -143,6 +143,7 @@ export const incidentInputSchema = z
     startedAt: timestamp,
     resolvedAt: timestamp.optional(),
     url: httpUrl.optional(),
+    reportedAt: timestamp.optional(),
   })
   .strict()
   .superRefine((value, ctx) => {

@@ -80,8 +80,8 @@ function setup(costSink?: CostSink & { items: CostRecordInput[] }) {
     deploymentProviders: [deployments],
     incidentProviders: [],
     sink: {
-      ingestDeployments: async () => undefined,
-      ingestIncidents: async () => undefined,
+      ingestPulledDeployments: async () => ({ skipped: [] }),
+      ingestPulledIncidents: async () => ({ skipped: [] }),
     },
     state,
     costProviders: [dailyCosts],

@@ -87,16 +87,17 @@ class RecordingSink implements ProviderSink {
   readonly incidents: IncidentInput[] = [];
   failDeploymentsFor?: string;
 
-  async ingestDeployments(items: DeploymentInput[]) {
+  async ingestPulledDeployments(items: DeploymentInput[]) {
     if (items.some(i => i.entityRef === this.failDeploymentsFor)) {
       throw new Error('invalid deployment');
     }
     this.deployments.push(...items);
-    return items.map(() => ({ ok: true }));
+    return { skipped: [] };
   }
 
-  async ingestIncidents(items: IncidentInput[]) {
+  async ingestPulledIncidents(items: IncidentInput[]) {
     this.incidents.push(...items);
+    return { skipped: [] };
   }
 }
 
@@ -344,6 +345,7 @@ describe('ProviderSyncScheduler', () => {
       succeeded: 1,
       failed: 0,
       items: 2,
+      skipped: 0,
     });
     expect(
       state.get('github:deployments', 'component:default/identity'),

@@ -65,6 +65,8 @@ export interface ProviderSyncSummary {
   failed: number;
   /** Deployments and incidents handed to the sink. */
   items: number;
+  /** Of those, the items the sink left out as invalid (logged by it). */
+  skipped: number;
 }
 
 /** One kind of pull of one provider. */
@@ -76,7 +78,7 @@ interface SyncStream {
     entity: Entity,
     cursor: string | undefined,
     signal: AbortSignal,
-  ): Promise<{ cursor?: string; items: number }>;
+  ): Promise<{ cursor?: string; items: number; skipped: number }>;
 }
 
 /**
@@ -107,10 +109,15 @@ export class ProviderSyncScheduler {
         provider,
         async pullAndIngest(entity, cursor, signal) {
           const result = await provider.pull({ entity, cursor, signal });
-          if (result.deployments.length > 0) {
-            await sink.ingestDeployments(result.deployments);
-          }
-          return { cursor: result.cursor, items: result.deployments.length };
+          const { skipped } =
+            result.deployments.length > 0
+              ? await sink.ingestPulledDeployments(result.deployments)
+              : { skipped: [] };
+          return {
+            cursor: result.cursor,
+            items: result.deployments.length,
+            skipped: skipped.length,
+          };
         },
       });
     }
@@ -120,10 +127,15 @@ export class ProviderSyncScheduler {
         provider,
         async pullAndIngest(entity, cursor, signal) {
           const result = await provider.pull({ entity, cursor, signal });
-          if (result.incidents.length > 0) {
-            await sink.ingestIncidents(result.incidents);
-          }
-          return { cursor: result.cursor, items: result.incidents.length };
+          const { skipped } =
+            result.incidents.length > 0
+              ? await sink.ingestPulledIncidents(result.incidents)
+              : { skipped: [] };
+          return {
+            cursor: result.cursor,
+            items: result.incidents.length,
+            skipped: skipped.length,
+          };
         },
       });
     }
@@ -143,7 +155,11 @@ export class ProviderSyncScheduler {
           if (result.costs.length > 0) {
             await costSink?.ingestCosts(result.costs);
           }
-          return { cursor: result.cursor, items: result.costs.length };
+          return {
+            cursor: result.cursor,
+            items: result.costs.length,
+            skipped: 0,
+          };
         },
       });
     }
@@ -212,6 +228,7 @@ export class ProviderSyncScheduler {
       succeeded: 0,
       failed: 0,
       items: 0,
+      skipped: 0,
     };
     const streams = this.#streamsByProviderId.get(providerId);
     if (!streams) {
@@ -227,9 +244,9 @@ export class ProviderSyncScheduler {
     logger.info(
       `Release Coordinator sync of '${providerId}': ${
         summary.succeeded
-      } pulls succeeded, ${summary.failed} failed, ${summary.items} items${
-        signal.aborted ? ' (aborted)' : ''
-      }`,
+      } pulls succeeded, ${summary.failed} failed, ${summary.items} items (${
+        summary.skipped
+      } skipped as invalid)${signal.aborted ? ' (aborted)' : ''}`,
     );
     return summary;
   }
@@ -309,6 +326,7 @@ export class ProviderSyncScheduler {
           });
           summary.succeeded += 1;
           summary.items += outcome.value.items;
+          summary.skipped += outcome.value.skipped;
         } else if (!signal.aborted) {
           summary.failed += 1;
           pausedUntil = outcome.pausedUntil ?? pausedUntil;

@@ -4,14 +4,23 @@ import {
   IncidentInput,
 } from '@release-coordinator/backstage-plugin-common';
 
+/** What the sink left out of a pull, by index in the pulled list, and why. */
+export interface PulledItemsSkipped {
+  skipped: Array<{ index: number; field?: string; message: string }>;
+}
+
 /**
  * Where the scheduler hands what providers pulled. The deployments domain
  * service implements it: it upserts by (source, externalId) and validates
- * every item, so the scheduler never writes records itself.
+ * every item, so the scheduler never writes records itself. A pull is not
+ * all or nothing: an invalid item is left out (and returned as skipped),
+ * the others are stored.
  */
 export interface ProviderSink {
-  ingestDeployments(items: DeploymentInput[]): Promise<unknown>;
-  ingestIncidents(items: IncidentInput[]): Promise<unknown>;
+  ingestPulledDeployments(
+    items: DeploymentInput[],
+  ): Promise<PulledItemsSkipped>;
+  ingestPulledIncidents(items: IncidentInput[]): Promise<PulledItemsSkipped>;
 }
 
 /**

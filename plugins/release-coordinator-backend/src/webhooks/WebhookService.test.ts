@@ -86,6 +86,31 @@ function setup(result: WebhookResult, evidenceSink?: WebhookEvidenceSink) {
 }
 
 describe('WebhookService', () => {
+  it('answers why a handler ignored (parts of) a delivery', async () => {
+    const { receive } = setup({
+      deliveryId: 'd-1',
+      ignored: ['alerts[0]: no entity has prometheus.io/service-name=x', ''],
+    });
+    await expect(receive()).resolves.toEqual({
+      duplicate: false,
+      deployments: [],
+      incidents: [],
+      ignored: ['alerts[0]: no entity has prometheus.io/service-name=x'],
+    });
+    const { receive: receiveAll } = setup({ deliveryId: 'd-2', ignored: [] });
+    await expect(receiveAll()).resolves.not.toHaveProperty('ignored');
+  });
+
+  it("gives handlers an entity's annotations from the catalog", async () => {
+    const { service } = setup({});
+    await expect(
+      service.getEntityAnnotations('component:default/payments'),
+    ).resolves.toEqual({ 'pagerduty.com/service-id': 'PIJ90N7' });
+    await expect(
+      service.getEntityAnnotations('component:default/unknown'),
+    ).resolves.toEqual({});
+  });
+
   it('hands evidence to the evidence sink', async () => {
     const recorded: WebhookEvidenceInput[][] = [];
     const { receive } = setup(

@@ -46,6 +46,8 @@ export type WebhookOutcome =
       duplicate: false;
       deployments: EventItemResult[];
       incidents: EventItemResult[];
+      /** Why (parts of) the delivery were not ingested, when the handler says. */
+      ignored?: string[];
     };
 
 /** Longest delivery id stored as sent (the column is a varchar(255)). */
@@ -159,6 +161,7 @@ export class WebhookService {
       },
       findEntityRefsByAnnotation: (annotation, value) =>
         this.findEntityRefsByAnnotation(annotation, value),
+      getEntityAnnotations: entityRef => this.getEntityAnnotations(entityRef),
     };
     const result = await handler.handle(request);
 
@@ -180,7 +183,13 @@ export class WebhookService {
         ? await this.sink.ingestIncidents(result.incidents)
         : [];
       await this.recordEvidence(handlerPath, result.evidence ?? []);
-      return { duplicate: false, deployments, incidents };
+      const ignored = result.ignored?.filter(reason => reason !== '');
+      return {
+        duplicate: false,
+        deployments,
+        incidents,
+        ...(ignored && ignored.length > 0 ? { ignored } : {}),
+      };
     } catch (error) {
       if (key) {
         await this.store.releaseDelivery(key);
@@ -203,6 +212,16 @@ export class WebhookService {
       return;
     }
     await this.evidenceSink.recordWebhookEvidence(evidence);
+  }
+
+  /** The annotations of the entity (empty when the catalog does not know it). */
+  async getEntityAnnotations(
+    entityRef: string,
+  ): Promise<Record<string, string>> {
+    const entity = await this.catalog.getEntityByRef(entityRef, {
+      credentials: await this.auth.getOwnServiceCredentials(),
+    });
+    return entity?.metadata.annotations ?? {};
   }
 
   /** Refs (stored form) of the catalog entities whose annotation has the value. */

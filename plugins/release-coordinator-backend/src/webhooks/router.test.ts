@@ -45,6 +45,8 @@ interface FakePayload {
   deliveryId?: string;
   service: string;
   alertId: string;
+  /** When set, the handler ingests nothing and says so. */
+  ignore?: string;
 }
 
 /**
@@ -65,6 +67,9 @@ function fakeHandler() {
       }
       await gate;
       const payload = req.body as FakePayload;
+      if (payload.ignore) {
+        return { deliveryId: payload.deliveryId, ignored: [payload.ignore] };
+      }
       const [entityRef] = await req.findEntityRefsByAnnotation(
         SERVICE_ANNOTATION,
         payload.service,
@@ -178,6 +183,20 @@ describe('webhooks router', () => {
         delivery_id: 'delivery-1',
       }),
     ]);
+  });
+
+  it('answers 202 with why a handler ingested nothing', async () => {
+    const server = await startBackend();
+    const reason = "alerts[0] (HighErrorRate): it has no 'service' label";
+    const response = await post(server)({ ...payload, ignore: reason });
+    expect(response.status).toBe(202);
+    expect(response.body).toEqual({
+      duplicate: false,
+      deployments: [],
+      incidents: [],
+      ignored: [reason],
+    });
+    expect(await knex('incidents')).toEqual([]);
   });
 
   it('hands the handler the exact raw bytes and the parsed body', async () => {
