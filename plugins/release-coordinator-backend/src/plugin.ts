@@ -34,6 +34,8 @@ import {
 } from './metrics/config';
 import { DatabaseMetricsStore } from './metrics/DatabaseMetricsStore';
 import { MetricsService } from './metrics/MetricsService';
+import { EvidenceStore } from './metrics/evidence/EvidenceStore';
+import { MetricsEvidenceService } from './metrics/evidence/MetricsEvidenceService';
 import { DatabaseCostStore } from './costs/DatabaseCostStore';
 import { CostService } from './costs/CostService';
 import { DatabaseWebhookDeliveryStore } from './webhooks/DatabaseWebhookDeliveryStore';
@@ -218,6 +220,11 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           store: metricsStore,
           reportYear: doraReportYear,
         });
+        // The drill-down recounts from the raw tables (docs/metrics.md).
+        const evidence = new MetricsEvidenceService({
+          store: await EvidenceStore.create({ database }),
+          reportYear: doraReportYear,
+        });
         // Daily rollups of what changed (a metrics read also recomputes
         // the entities it needs first), and the purge of unread roll-up
         // caches; one replica at a time.
@@ -285,6 +292,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
             deployments,
             releases,
             metrics,
+            evidence,
             webhooks,
             costs,
             rollbacks,
