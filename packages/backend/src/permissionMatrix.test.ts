@@ -448,6 +448,14 @@ const ROWS: Row[] = [
     expected: METRICS,
   },
   {
+    operation: 'GET /entities/{kind}/{namespace}/{name}/metrics/evidence',
+    what: 'read the rows behind a metric',
+    request: () => ({
+      path: `${ENTITY}/metrics/evidence?metric=changeFailureRate&window=30d`,
+    }),
+    expected: METRICS,
+  },
+  {
     operation: 'GET /entities/{kind}/{namespace}/{name}/costs',
     what: 'read cost',
     request: () => ({ path: `${ENTITY}/costs` }),

@@ -35,6 +35,8 @@ import {
 } from './metrics/config';
 import { DatabaseMetricsStore } from './metrics/DatabaseMetricsStore';
 import { MetricsService } from './metrics/MetricsService';
+import { EvidenceStore } from './metrics/evidence/EvidenceStore';
+import { MetricsEvidenceService } from './metrics/evidence/MetricsEvidenceService';
 import { DatabaseCostStore } from './costs/DatabaseCostStore';
 import { CostService } from './costs/CostService';
 import { DatabaseWebhookDeliveryStore } from './webhooks/DatabaseWebhookDeliveryStore';
@@ -224,6 +226,11 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
           store: metricsStore,
           reportYear: doraReportYear,
         });
+        // The drill-down recounts from the raw tables (docs/metrics.md).
+        const evidence = new MetricsEvidenceService({
+          store: await EvidenceStore.create({ database }),
+          reportYear: doraReportYear,
+        });
         // Daily rollups of what changed (a metrics read also recomputes
         // the entities it needs first), and the purge of unread roll-up
         // caches; one replica at a time. The timeout is also how long the
@@ -294,6 +301,7 @@ export const releaseCoordinatorPlugin = createBackendPlugin({
             deployments,
             releases,
             metrics,
+            evidence,
             webhooks,
             costs,
             rollbacks,

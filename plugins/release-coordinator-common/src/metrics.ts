@@ -167,3 +167,144 @@ export interface MetricsSeriesResponse {
   window: { start: string; end: string; days: number };
   points: SeriesPoint[];
 }
+
+/**
+ * Why a row of `GET …/metrics/evidence` is or is not counted, as a machine
+ * code (the `why` text says the same in words).
+ */
+export type EvidenceReason =
+  | 'counted'
+  | 'notSucceeded'
+  | 'notDeploy'
+  | 'notRollback'
+  | 'noStartedAt'
+  | 'leadNotPositive'
+  | 'unresolved'
+  | 'notCritical'
+  | 'resolvedOutsideWindow';
+
+/** What made a deployment a change failure (METRICS.md 4). */
+export interface EvidenceAttribution {
+  type: 'incident' | 'rollback';
+  id: string;
+  title?: string;
+  severity?: string;
+  /** The incident's startedAt, or the rollback's finishedAt. */
+  at: string;
+  link?: string;
+}
+
+/** A deployment behind a deployment metric. */
+export interface EvidenceDeploymentRow {
+  type: 'deployment';
+  id: string;
+  entityRef: string;
+  version: string;
+  kind: 'deploy' | 'rollback';
+  status: string;
+  startedAt?: string;
+  finishedAt?: string;
+  link?: string;
+  /** Whether the metric counts this row. */
+  counted: boolean;
+  reason: EvidenceReason;
+  /** Why, in words. */
+  why: string;
+  /** Status `failed` (deployment success rate). */
+  failed: boolean;
+  /** A succeeded deploy that failed in production (METRICS.md 4). */
+  changeFailure: boolean;
+  /** The incidents and rollbacks that attributed the change failure. */
+  attributedTo: EvidenceAttribution[];
+  /** Rework (METRICS.md 10). */
+  rework: boolean;
+  /** Why rework: a rollback, or the incidents open at its start. */
+  reworkWhy?: string;
+  reworkIncidentIds?: string[];
+  /** A rollback (kind `rollback`). */
+  rollback: boolean;
+  rollbackOf?: string;
+  /** finishedAt − startedAt, seconds (deployment duration). */
+  durationSeconds?: number;
+}
+
+/** An incident behind recovery time or uptime. */
+export interface EvidenceIncidentRow {
+  type: 'incident';
+  id: string;
+  entityRef: string;
+  title: string;
+  severity: string;
+  startedAt: string;
+  resolvedAt?: string;
+  link?: string;
+  counted: boolean;
+  reason: EvidenceReason;
+  why: string;
+  /** resolvedAt − startedAt, seconds (recovery time). */
+  recoverySeconds?: number;
+  /** Its downtime inside the window before overlaps are merged (uptime). */
+  downtimeSeconds?: number;
+  /** The succeeded deploy it is attributed to (METRICS.md 4b). */
+  attributedDeploymentId?: string;
+}
+
+/** A commit behind a deployment's lead time. */
+export interface EvidenceCommitRow {
+  type: 'commit';
+  deploymentId: string;
+  entityRef: string;
+  version: string;
+  sha: string;
+  committedAt: string;
+  deploymentFinishedAt: string;
+  /** deployment finishedAt − committedAt, seconds. */
+  leadSeconds: number;
+  counted: boolean;
+  reason: EvidenceReason;
+  why: string;
+}
+
+/** A cost record behind infrastructure cost. */
+export interface EvidenceCostRow {
+  type: 'cost';
+  entityRef: string;
+  date: string;
+  source: string;
+  amount: number;
+  currency: string;
+  counted: boolean;
+  reason: EvidenceReason;
+  why: string;
+}
+
+/** One row of `GET …/metrics/evidence`. */
+export type EvidenceRow =
+  | EvidenceDeploymentRow
+  | EvidenceIncidentRow
+  | EvidenceCommitRow
+  | EvidenceCostRow;
+
+/** `GET …/metrics/evidence?metric=` response. */
+export interface MetricsEvidenceResponse {
+  entityRef: string;
+  environment: string;
+  metric: MetricName;
+  /** The window, or the series bucket clipped to the window. */
+  window: { start: string; end: string; days: number };
+  /** The start of the series bucket asked for (`bucket=`), if any. */
+  bucket?: { start: string; size: SeriesBucket };
+  definitionsVersion: 2;
+  /**
+   * The metric recounted from the rows: equal to
+   * `GET …/metrics` → `metrics[metric]` for the same query.
+   */
+  summary: DeliveryMetrics[MetricName];
+  /** All rows of the query (every page), and how many of them count. */
+  total: number;
+  counted: number;
+  items: EvidenceRow[];
+  /** Pass as `cursor=` for the next page; absent on the last page. */
+  nextCursor?: string;
+  memberEntityRefs?: string[];
+}

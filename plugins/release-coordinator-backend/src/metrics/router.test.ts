@@ -480,6 +480,132 @@ describe('metrics router', () => {
       expect(missing.status).toBe(404);
     });
   });
+
+  describe('GET …/metrics/evidence', () => {
+    const evidencePath = (entity: string, query: string) =>
+      `${base}/entities/${entity}/metrics/evidence?end=${END}&${query}`;
+
+    it('returns the rows and a summary equal to GET …/metrics', async () => {
+      const server = await startBackend();
+      const metrics = await request(server).get(
+        `${base}/entities/component/default/payments/metrics?end=${END}`,
+      );
+      for (const metric of Object.keys(metrics.body.metrics)) {
+        const response = await request(server).get(
+          evidencePath('component/default/payments', `metric=${metric}`),
+        );
+        expect(response.status).toBe(200);
+        expect(response.body.summary).toEqual(metrics.body.metrics[metric]);
+        expect(response.body.window).toEqual(metrics.body.window);
+      }
+      const cfr = await request(server).get(
+        evidencePath('component/default/payments', 'metric=changeFailureRate'),
+      );
+      expect(cfr.body).toMatchObject({
+        entityRef: 'component:default/payments',
+        metric: 'changeFailureRate',
+        definitionsVersion: 2,
+        total: 2,
+        counted: 2,
+      });
+      // p2, newest first, is the change failure inc-1 is attributed to.
+      expect(cfr.body.items[0]).toMatchObject({
+        type: 'deployment',
+        changeFailure: true,
+        attributedTo: [{ type: 'incident', title: 'inc-1' }],
+      });
+      expect(cfr.body.items[1].changeFailure).toBe(false);
+      expect(cfr.body.nextCursor).toBeUndefined();
+    });
+
+    it('pages with cursor and limit', async () => {
+      const server = await startBackend();
+      const first = await request(server).get(
+        evidencePath(
+          'group/default/platform',
+          'metric=deploymentFrequency&limit=2',
+        ),
+      );
+      expect(first.status).toBe(200);
+      expect(first.body.total).toBe(3);
+      expect(first.body.items).toHaveLength(2);
+      expect(first.body.memberEntityRefs).toEqual([
+        'component:default/payments',
+        'resource:default/payments-db',
+      ]);
+      const second = await request(server).get(
+        evidencePath(
+          'group/default/platform',
+          `metric=deploymentFrequency&limit=2&cursor=${first.body.nextCursor}`,
+        ),
+      );
+      expect(second.body.items).toHaveLength(1);
+      expect(second.body.nextCursor).toBeUndefined();
+      const ids = [...first.body.items, ...second.body.items].map(r => r.id);
+      expect(new Set(ids).size).toBe(3);
+    });
+
+    it('serves every row as CSV', async () => {
+      const server = await startBackend();
+      const response = await request(server).get(
+        evidencePath(
+          'component/default/payments',
+          'metric=infrastructureCost&format=csv&limit=1',
+        ),
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toContain('text/csv');
+      expect(response.headers['content-disposition']).toContain(
+        'infrastructureCost-evidence.csv',
+      );
+      expect(response.text).toBe(
+        'entityRef,date,source,amount,currency,counted,reason,why\r\n' +
+          "component:default/payments,2026-11-20,aws,12,USD,true,counted,a day of the window's 2026-10-27 – 2026-11-26 (end exclusive)\r\n",
+      );
+    });
+
+    it.each([
+      ['metric=nope', 'metric'],
+      ['', 'metric'],
+      ['metric=uptime&limit=0', 'limit'],
+      ['metric=uptime&limit=501', 'limit'],
+      ['metric=uptime&cursor=zzz', 'cursor'],
+      ['metric=uptime&format=xml', 'format'],
+      ['metric=uptime&bucket=day', 'bucketStart'],
+      ['metric=uptime&bucketStart=2026-11-20T01:00:00Z', 'bucketStart'],
+      [
+        'metric=uptime&bucket=week&bucketStart=2026-11-20T00:00:00Z',
+        'bucketStart',
+      ],
+      ['metric=uptime&bucketStart=2026-12-20T00:00:00Z', 'bucketStart'],
+      ['metric=uptime&window=0d', 'window'],
+    ])('answers 400 for %s naming %s', async (query, field) => {
+      const server = await startBackend();
+      const response = await request(server).get(
+        evidencePath('component/default/payments', query),
+      );
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toContain(field);
+    });
+
+    it('answers 401, 403 without metrics.read and 404', async () => {
+      const server = await startBackend(
+        denying('release-coordinator.metrics.read').factory,
+      );
+      const denied = await request(server).get(
+        evidencePath('component/default/payments', 'metric=uptime'),
+      );
+      expect(denied.status).toBe(403);
+      const anonymous = await request(server)
+        .get(evidencePath('component/default/payments', 'metric=uptime'))
+        .set('Authorization', mockCredentials.none.header());
+      expect(anonymous.status).toBe(401);
+      const missing = await request(server).get(
+        evidencePath('component/default/nope', 'metric=uptime'),
+      );
+      expect(missing.status).toBe(404);
+    });
+  });
 });
 
 describe('openapi.yaml (metrics)', () => {
@@ -492,6 +618,7 @@ describe('openapi.yaml (metrics)', () => {
     ['/entities/{kind}/{namespace}/{name}/metrics', 'get'],
     ['/entities/{kind}/{namespace}/{name}/metrics/breakdown', 'get'],
     ['/entities/{kind}/{namespace}/{name}/metrics/series', 'get'],
+    ['/entities/{kind}/{namespace}/{name}/metrics/evidence', 'get'],
   ])('documents %s %s', (route, method) => {
     const block = spec
       .split(/\n {2}(?=\/)/)

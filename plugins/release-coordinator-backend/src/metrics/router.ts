@@ -1,6 +1,8 @@
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  METRIC_DEFINITIONS_VERSION,
   MetricsBreakdownResponse,
+  MetricsEvidenceResponse,
   MetricsResponse,
   MetricsSeriesResponse,
 } from '@release-coordinator/backstage-plugin-common';
@@ -10,14 +12,26 @@ import Router from 'express-promise-router';
 import { HttpAccess } from '../access/HttpAccess';
 import { parseInput } from '../service/validation';
 import { Operations } from '../operations/Operations';
+import { InputError } from '@backstage/errors';
+import { evidenceCsv, evidenceRowType } from './evidence/evidenceCsv';
+import { MetricsEvidenceService } from './evidence/MetricsEvidenceService';
 import { MetricsService } from './MetricsService';
-import { metricsQuerySchema, metricsSeriesQuerySchema } from './validation';
+import {
+  encodeEvidenceCursor,
+  metricsEvidenceQuerySchema,
+  metricsQuerySchema,
+  metricsSeriesQuerySchema,
+} from './validation';
+
+const DAY_MS = 86_400_000;
 
 /** What the metrics routes need from the plugin's wiring. */
 export interface MetricsRouterOptions {
   access: HttpAccess;
   catalog: CatalogService;
   metrics: MetricsService;
+  /** The drill-down: raw rows behind a metric (docs/metrics.md). */
+  evidence: MetricsEvidenceService;
   /** What routes and actions share (src/operations). */
   operations: Operations;
 }
@@ -30,7 +44,7 @@ export interface MetricsRouterOptions {
 export function createMetricsRouter(
   options: MetricsRouterOptions,
 ): express.Router {
-  const { access, metrics, operations } = options;
+  const { access, metrics, evidence, operations } = options;
   const router = Router();
 
   /** The caller, the entity and the token the scope cache is keyed by. */
@@ -107,5 +121,99 @@ export function createMetricsRouter(
     },
   );
 
+  // The drill-down (docs/metrics.md, "Drill-down"): the rows behind one
+  // metric, recounted from the raw tables; guarded like the metrics.
+  router.get(
+    '/entities/:kind/:namespace/:name/metrics/evidence',
+    async (req, res) => {
+      const query = parseInput(metricsEvidenceQuerySchema, req.query, 'query');
+      const end = query.end ?? new Date();
+      const bucket = evidenceBucket(query, end);
+      const { entityRef, members, rollUp } = await scope(req);
+      const result = await evidence.evidence({
+        entityRefs: members.map(m => m.entityRef),
+        environment: query.environment,
+        metric: query.metric,
+        windowDays: query.window,
+        end,
+        bucket,
+      });
+      if (query.format === 'csv') {
+        const name = `${entityRef.replace(/[^a-z0-9-]+/g, '-')}-${
+          query.metric
+        }-evidence.csv`;
+        res
+          .type('text/csv; charset=utf-8')
+          .attachment(name)
+          .send(evidenceCsv(evidenceRowType(query.metric), result.rows));
+        return;
+      }
+      const offset = query.cursor ?? 0;
+      const items = result.rows.slice(offset, offset + query.limit);
+      const next = offset + items.length;
+      const body: MetricsEvidenceResponse = {
+        entityRef,
+        environment: query.environment,
+        metric: query.metric,
+        window: result.window,
+        ...(bucket
+          ? { bucket: { start: bucket.start.toISOString(), size: bucket.size } }
+          : {}),
+        definitionsVersion: METRIC_DEFINITIONS_VERSION,
+        summary: result.summary,
+        total: result.rows.length,
+        counted: result.rows.filter(r => r.counted).length,
+        items,
+        ...(next < result.rows.length
+          ? { nextCursor: encodeEvidenceCursor(next) }
+          : {}),
+        ...(rollUp ? { memberEntityRefs: members.map(m => m.entityRef) } : {}),
+      };
+      res.json(body);
+    },
+  );
+
   return router;
+}
+
+/**
+ * The series bucket of a drill-down: `bucketStart` must start a UTC day
+ * (bucket=day, the default) or ISO week (bucket=week, Monday) that
+ * overlaps the window.
+ */
+function evidenceBucket(
+  query: {
+    bucket?: 'day' | 'week';
+    bucketStart?: Date;
+    window: number;
+  },
+  end: Date,
+) {
+  if (query.bucketStart === undefined) {
+    if (query.bucket !== undefined) {
+      throw new InputError(
+        'Invalid query: bucketStart: required with bucket (the start of a series point)',
+      );
+    }
+    return undefined;
+  }
+  const size = query.bucket ?? 'day';
+  const start = query.bucketStart.getTime();
+  const day = start / DAY_MS;
+  // 1970-01-01 was a Thursday: Mondays are days ≡ 4 (mod 7).
+  if (!Number.isInteger(day) || (size === 'week' && (day + 3) % 7 !== 0)) {
+    throw new InputError(
+      `Invalid query: bucketStart: must be the start of a ${
+        size === 'day' ? 'UTC day' : 'ISO week (Monday 00:00 UTC)'
+      }`,
+    );
+  }
+  const windowStart = end.getTime() - query.window * DAY_MS;
+  const bucketEnd = start + (size === 'day' ? 1 : 7) * DAY_MS;
+  if (start >= end.getTime() || bucketEnd <= windowStart) {
+    throw new InputError(
+      'Invalid query: bucketStart: the bucket does not overlap the window',
+    );
+  }
+  return { start: query.bucketStart, size };
 }

@@ -63,3 +63,64 @@ export const metricsSeriesQuerySchema = z
       .default('day'),
   })
   .strict();
+
+/** Most rows of one page of `GET …/metrics/evidence`. */
+export const EVIDENCE_MAX_LIMIT = 500;
+
+/** An opaque page cursor of `GET …/metrics/evidence`: the offset, encoded. */
+export function encodeEvidenceCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+const cursorSchema = z.string().transform((value, ctx) => {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString());
+    if (Number.isInteger(parsed?.o) && parsed.o >= 0) {
+      return parsed.o as number;
+    }
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({
+    code: z.ZodIssueCode.custom,
+    message: 'must be a nextCursor of an earlier page',
+  });
+  return z.NEVER;
+});
+
+/** Query of `GET …/metrics/evidence` (docs/metrics.md, "Drill-down"). */
+export const metricsEvidenceQuerySchema = z
+  .object({
+    ...metricsQueryShape,
+    metric: z.enum(METRIC_NAMES, {
+      errorMap: () => ({
+        message: `must be one of ${METRIC_NAMES.join(', ')}`,
+      }),
+    }),
+    bucket: z
+      .enum(SERIES_BUCKETS, {
+        errorMap: () => ({ message: 'must be day or week' }),
+      })
+      .optional(),
+    bucketStart: z
+      .string()
+      .datetime({ offset: true, message: 'must be an ISO-8601 date-time' })
+      .transform(value => new Date(value))
+      .optional(),
+    cursor: cursorSchema.optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/, `must be an integer 1..${EVIDENCE_MAX_LIMIT}`)
+      .transform(Number)
+      .refine(
+        n => n >= 1 && n <= EVIDENCE_MAX_LIMIT,
+        `must be an integer 1..${EVIDENCE_MAX_LIMIT}`,
+      )
+      .default('100'),
+    format: z
+      .enum(['json', 'csv'], {
+        errorMap: () => ({ message: 'must be json or csv' }),
+      })
+      .default('json'),
+  })
+  .strict();

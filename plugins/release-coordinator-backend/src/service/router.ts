@@ -19,6 +19,7 @@ import { createDeploymentsRouter } from '../deployments/router';
 import { ReleaseService } from '../releases/ReleaseService';
 import { createReleasesRouter } from '../releases/router';
 import { MetricsService } from '../metrics/MetricsService';
+import { MetricsEvidenceService } from '../metrics/evidence/MetricsEvidenceService';
 import { createMetricsRouter } from '../metrics/router';
 import { CostService } from '../costs/CostService';
 import { createCostsRouter } from '../costs/router';
@@ -51,6 +52,8 @@ export interface RouterOptions {
   deployments: DeploymentService;
   releases: ReleaseService;
   metrics: MetricsService;
+  /** The metrics drill-down (docs/metrics.md, "Drill-down"). */
+  evidence: MetricsEvidenceService;
   costs: CostService;
   webhooks: WebhookService;
   rollbacks: RollbackService;

@@ -14,6 +14,7 @@ import {
   ListResponse,
   MetricName,
   MetricsBreakdownResponse,
+  MetricsEvidenceResponse,
   MetricsResponse,
   MetricsSeriesResponse,
   Release,
@@ -106,6 +107,26 @@ export interface GetMetricsSeriesOptions extends GetMetricsOptions {
   metric: MetricName;
   /** Bucket size of the series. */
   bucket?: SeriesBucket;
+}
+
+/**
+ * Options of {@link ReleaseCoordinatorApi.getMetricsEvidence} and
+ * {@link ReleaseCoordinatorApi.getMetricsEvidenceCsv}.
+ *
+ * @public
+ */
+export interface GetMetricsEvidenceOptions extends GetMetricsOptions {
+  /** The metric whose rows are wanted. */
+  metric: MetricName;
+  /** End of the window (ISO-8601): pass the `window.end` of the card's metrics so both count the same window. */
+  end?: string;
+  /** One series point: its bucket size and start. */
+  bucket?: SeriesBucket;
+  bucketStart?: string;
+  /** `nextCursor` of the previous page. */
+  cursor?: string;
+  /** Rows per page, 1..500 (the backend defaults to 100). */
+  limit?: number;
 }
 
 /**
@@ -217,6 +238,12 @@ export interface ReleaseCoordinatorApi {
   getMetricsSeries(
     options: GetMetricsSeriesOptions,
   ): Promise<MetricsSeriesResponse>;
+  /** The rows behind one metric (drill-down), one page, with the metric recounted from all rows. */
+  getMetricsEvidence(
+    options: GetMetricsEvidenceOptions,
+  ): Promise<MetricsEvidenceResponse>;
+  /** Every row behind one metric as CSV text (no pages). */
+  getMetricsEvidenceCsv(options: GetMetricsEvidenceOptions): Promise<string>;
   /** Daily cost records of one entity (or of what a Group/System owns), by day and source. */
   listCosts(options: ListCostsOptions): Promise<ListResponse<CostRecord>>;
   /** Requests a rollback of one environment (202: accepted, executed through the provider). */

@@ -12,6 +12,7 @@ import {
   Incident,
   ListResponse,
   MetricsBreakdownResponse,
+  MetricsEvidenceResponse,
   MetricsResponse,
   MetricsSeriesResponse,
   Release,
@@ -23,6 +24,7 @@ import {
 import {
   CreateRollbackOptions,
   GetEnvironmentsOptions,
+  GetMetricsEvidenceOptions,
   GetMetricsOptions,
   GetMetricsSeriesOptions,
   GetRollbackPlanOptions,
@@ -179,6 +181,33 @@ export class ReleaseCoordinatorClient implements ReleaseCoordinatorApi {
     );
   }
 
+  async getMetricsEvidence(
+    options: GetMetricsEvidenceOptions,
+  ): Promise<MetricsEvidenceResponse> {
+    return this.get<MetricsEvidenceResponse>(
+      `${entityApiPath(options.entityRef)}/metrics/evidence`,
+      evidenceQuery(options),
+    );
+  }
+
+  async getMetricsEvidenceCsv(
+    options: GetMetricsEvidenceOptions,
+  ): Promise<string> {
+    const query = evidenceQuery({ ...options, cursor: undefined });
+    query.delete('limit');
+    query.set('format', 'csv');
+    const baseUrl = await this.discoveryApi.getBaseUrl('release-coordinator');
+    const response = await this.fetchApi.fetch(
+      `${baseUrl}${entityApiPath(
+        options.entityRef,
+      )}/metrics/evidence?${query.toString()}`,
+    );
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response.text();
+  }
+
   async createRollback(options: CreateRollbackOptions): Promise<Rollback> {
     const response = await this.sendJson(
       'POST',
@@ -259,6 +288,21 @@ function metricsQuery(options: GetMetricsOptions): URLSearchParams {
       options.windowDays === undefined ? undefined : `${options.windowDays}d`,
     environment: options.environment,
   });
+}
+
+/** The query of `GET …/metrics/evidence`, leaving out unset values. */
+function evidenceQuery(options: GetMetricsEvidenceOptions): URLSearchParams {
+  const query = metricsQuery(options);
+  const extra = searchParams({
+    metric: options.metric,
+    end: options.end,
+    bucket: options.bucket,
+    bucketStart: options.bucketStart,
+    cursor: options.cursor,
+    limit: options.limit,
+  });
+  extra.forEach((value, name) => query.set(name, value));
+  return query;
 }
 
 /** Query parameters from the given values, leaving out unset and empty ones. */

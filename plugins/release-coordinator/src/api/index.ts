@@ -2,6 +2,7 @@ export { releaseCoordinatorApiRef } from './ReleaseCoordinatorApi';
 export type {
   CreateRollbackOptions,
   GetEnvironmentsOptions,
+  GetMetricsEvidenceOptions,
   GetMetricsOptions,
   GetMetricsSeriesOptions,
   GetRollbackPlanOptions,

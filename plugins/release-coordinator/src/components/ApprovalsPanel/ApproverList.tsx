@@ -1,9 +1,6 @@
 import Typography from '@material-ui/core/Typography';
 import { ApproverInfo } from '@release-coordinator/backstage-plugin-common';
-import {
-  humanizeEntityRef,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { humanizeEntityRef, useEntity } from '@backstage/plugin-catalog-react';
 import { parseEntityRef } from '@backstage/catalog-model';
 
 function groupName(ref: string): string {

@@ -297,7 +297,9 @@ describe('DeliveryMetricsContent', () => {
     const card = () =>
       within(screen.getByRole('group', { name: 'Deployment frequency' }));
     await screen.findByRole('group', { name: 'Deployment frequency' });
-    expect(card().getByText('12 deployments')).toBeInTheDocument();
+    expect(
+      card().getByText('12 succeeded deployments; rollbacks not counted'),
+    ).toBeInTheDocument();
     await waitFor(() => expect(api.getMetricsSeries).toHaveBeenCalledTimes(4));
 
     count = 13;
@@ -307,7 +309,9 @@ describe('DeliveryMetricsContent', () => {
     signals.publish(channel, { entityRef: 'component:default/payments' });
 
     await waitFor(() =>
-      expect(card().getByText('13 deployments')).toBeInTheDocument(),
+      expect(
+        card().getByText('13 succeeded deployments; rollbacks not counted'),
+      ).toBeInTheDocument(),
     );
     await waitFor(() => expect(api.getMetricsSeries).toHaveBeenCalledTimes(8));
     expect(api.getMetrics).toHaveBeenCalledTimes(2);

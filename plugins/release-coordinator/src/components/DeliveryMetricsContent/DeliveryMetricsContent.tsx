@@ -110,6 +110,12 @@ function EntityMetrics(props: { query: MetricsQuery }) {
       <MetricCardGrid
         metrics={metrics.value.metrics}
         previous={metrics.value.previous}
+        evidence={{
+          entityRef: query.entityRef,
+          windowDays: query.windowDays,
+          environment: query.environment,
+          end: metrics.value.window.end,
+        }}
       />
       <Box mt={3}>
         {series.loading && !series.value && <Progress />}

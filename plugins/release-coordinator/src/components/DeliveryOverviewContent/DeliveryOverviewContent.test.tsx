@@ -216,7 +216,9 @@ describe('DeliveryOverviewContent', () => {
     const card = () =>
       within(screen.getByRole('group', { name: 'Deployment frequency' }));
     await screen.findByRole('group', { name: 'Deployment frequency' });
-    expect(card().getByText('3 deployments')).toBeInTheDocument();
+    expect(
+      card().getByText('3 succeeded deployments; rollbacks not counted'),
+    ).toBeInTheDocument();
     // Both members, both kinds of change.
     expect(signals.channels()).toEqual([
       'release-coordinator:costs:component:default/ledger',
@@ -232,7 +234,10 @@ describe('DeliveryOverviewContent', () => {
     signals.publish('release-coordinator:costs:component:default/ledger');
     signals.publish('release-coordinator:deployments:component:default/ledger');
     await waitFor(
-      () => expect(card().getByText('5 deployments')).toBeInTheDocument(),
+      () =>
+        expect(
+          card().getByText('5 succeeded deployments; rollbacks not counted'),
+        ).toBeInTheDocument(),
       { timeout: 5000 },
     );
     expect(api.getMetrics).toHaveBeenCalledTimes(2);

@@ -130,6 +130,12 @@ function RollUpMetrics(props: { query: MetricsQuery }) {
       <MetricCardGrid
         metrics={metrics.value.metrics}
         previous={metrics.value.previous}
+        evidence={{
+          entityRef: query.entityRef,
+          windowDays: query.windowDays,
+          environment: query.environment,
+          end: metrics.value.window.end,
+        }}
       />
       <Box mt={3}>
         <MemberMetricsTable

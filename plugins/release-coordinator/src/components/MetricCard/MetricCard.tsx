@@ -1,4 +1,5 @@
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Paper from '@material-ui/core/Paper';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
@@ -33,6 +34,16 @@ export interface MetricCardProps {
   model: MetricCardModel;
   /** Shown instead of "not enough data" when the value is missing. */
   emptyNote?: string;
+  /** Opens the rows behind the number (the drill-down); no action without it. */
+  onShowRows?: () => void;
+}
+
+/** The label of a card's drill-down action. */
+export function showRowsLabel(model: MetricCardModel): string {
+  if (model.countedRows === undefined) return 'How is this counted?';
+  return model.countedRows === 1
+    ? 'Show the 1 row'
+    : `Show the ${model.countedRows} rows`;
 }
 
 /**
@@ -40,7 +51,7 @@ export interface MetricCardProps {
  * previous window, and its definition on hover.
  */
 export function MetricCard(props: MetricCardProps) {
-  const { model, emptyNote } = props;
+  const { model, emptyNote, onShowRows } = props;
   const classes = useStyles();
 
   return (
@@ -76,6 +87,19 @@ export function MetricCard(props: MetricCardProps) {
         <Typography variant="body2" color="textSecondary">
           {model.missing ? emptyNote ?? 'not enough data' : model.detail}
         </Typography>
+        {onShowRows && (
+          <Button
+            size="small"
+            color="primary"
+            onClick={onShowRows}
+            aria-haspopup="dialog"
+            aria-label={`${showRowsLabel(model)}: the rows behind ${
+              model.title
+            }`}
+          >
+            {showRowsLabel(model)}
+          </Button>
+        )}
       </Box>
     </Paper>
   );

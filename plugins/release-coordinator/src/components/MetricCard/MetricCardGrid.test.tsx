@@ -129,7 +129,7 @@ describe('MetricCardGrid', () => {
     const rework = card('Deployment rework rate');
     expect(rework.getByTestId('metric-value')).toHaveTextContent('7.5 %');
     expect(
-      rework.getByText('3 of 40 deployments unplanned'),
+      rework.getByText('3 of 40 deployments incl. 2 rollbacks unplanned'),
     ).toBeInTheDocument();
     expect(rework.queryByLabelText(/DORA tier/)).not.toBeInTheDocument();
     // More rework is a bad change: 7.5 % − 5 % = +2.5 pp.
@@ -162,5 +162,79 @@ describe('MetricCardGrid', () => {
     expect(await screen.findByRole('tooltip')).toHaveTextContent(
       /DORA's change fail rate\. Share of succeeded deployments in the window that failed in production/,
     );
+  });
+
+  it('states the population of each card, so that no two seem to disagree', async () => {
+    await renderInTestApp(
+      <MetricCardGrid
+        metrics={makeDeliveryMetrics({
+          deploymentFrequency: { count: 43, perDay: 43 / 30, tier: 'elite' },
+          deploymentSuccessRate: { value: 43 / 44, succeeded: 43, failed: 1 },
+          changeFailureRate: {
+            value: 1 / 43,
+            failedDeployments: 1,
+            deployments: 43,
+            tier: 'elite',
+          },
+          rollbackFrequency: { count: 1, perWeek: 7 / 30, perDeploy: 1 / 43 },
+          deploymentReworkRate: { value: 2 / 44, rework: 2, deployments: 44 },
+        })}
+      />,
+    );
+
+    expect(
+      card('Deployment frequency').getByText(
+        '43 succeeded deployments; rollbacks not counted',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      card('Deployment success rate').getByText(
+        '43 succeeded, 1 failed of 44 finished deployments; rollbacks and cancelled not counted',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      card('Change failure rate').getByText('1 of 43 changes caused a failure'),
+    ).toBeInTheDocument();
+    expect(
+      card('Lead time for changes').getByText(
+        'median of 97 commits shipped by 43 succeeded deployments',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      card('Deployment rework rate').getByText(
+        '2 of 44 deployments incl. 1 rollback unplanned',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      card('Rollback frequency').getByText(
+        '1 rollback, 2.3 % of 43 succeeded deployments',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      card('Failed deployment recovery time').getByText(
+        /over 3 critical or major incidents resolved$/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      card('Deployment duration').getByText(
+        /over 44 finished deployments with a start time$/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says cost is per service, all environments', async () => {
+    await renderInTestApp(<MetricCardGrid metrics={makeDeliveryMetrics()} />);
+    expect(
+      card('Infrastructure cost').getByText(
+        '$41.15 per day, $29.39 per deployment; per service, all environments',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('has no drill-down action without an evidence query', async () => {
+    await renderInTestApp(<MetricCardGrid metrics={makeDeliveryMetrics()} />);
+    expect(
+      screen.queryByRole('button', { name: /rows behind/ }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -1,7 +1,7 @@
-export { MetricCard, ChangeIndicator } from './MetricCard';
+export { MetricCard, ChangeIndicator, showRowsLabel } from './MetricCard';
 export type { MetricCardProps } from './MetricCard';
 export { MetricCardGrid, COST_EMPTY_NOTE } from './MetricCardGrid';
-export { metricCardModels } from './metricCardModels';
+export { metricCardModels, COST_SCOPE } from './metricCardModels';
 export type { MetricCardModel } from './metricCardModels';
 export { metricChange } from './metricChange';
 export type { MetricChange, GoodDirection, ChangeKind } from './metricChange';

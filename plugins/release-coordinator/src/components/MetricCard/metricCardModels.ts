@@ -21,6 +21,36 @@ import {
   metricChange,
 } from './metricChange';
 
+/**
+ * Whose cost the cost card counts: cost records are per entity and day,
+ * not per environment (docs/metrics.md, "Drill-down").
+ */
+export const COST_SCOPE = 'per service, all environments';
+
+/** How many rows a card's number counts, when the response says so. */
+function countedRows(name: MetricName, m: DeliveryMetrics): number | undefined {
+  switch (name) {
+    case 'deploymentFrequency':
+    case 'changeFailureRate':
+      return m.deploymentFrequency.count;
+    case 'deploymentSuccessRate':
+      return m.deploymentSuccessRate.succeeded + m.deploymentSuccessRate.failed;
+    case 'leadTimeForChanges':
+      return m.leadTimeForChanges.count;
+    case 'meanTimeToRecovery':
+      return m.meanTimeToRecovery.count;
+    case 'deploymentDuration':
+      return m.deploymentDuration.count;
+    case 'rollbackFrequency':
+      return m.rollbackFrequency.count;
+    case 'deploymentReworkRate':
+      return m.deploymentReworkRate.deployments;
+    default:
+      // uptime and cost: incidents and records are not in the response.
+      return undefined;
+  }
+}
+
 /** What one metric card shows, derived from the current and previous windows. */
 export interface MetricCardModel {
   name: MetricName;
@@ -35,6 +65,8 @@ export interface MetricCardModel {
   detail?: string;
   tier: DoraTier | null;
   change?: MetricChange;
+  /** The rows the number counts (the drill-down's counted rows), if known. */
+  countedRows?: number;
 }
 
 interface MetricReading {
@@ -52,7 +84,11 @@ const readings: Record<MetricName, MetricReading> = {
   deploymentFrequency: {
     headline: m => m.deploymentFrequency.perDay,
     format: m => formatPerDay(m.deploymentFrequency.perDay),
-    detail: m => plural(m.deploymentFrequency.count, 'deployment'),
+    detail: m =>
+      `${plural(
+        m.deploymentFrequency.count,
+        'succeeded deployment',
+      )}; rollbacks not counted`,
     tier: m => m.deploymentFrequency.tier,
     goodDirection: 'up',
     changeKind: 'relative',
@@ -64,7 +100,10 @@ const readings: Record<MetricName, MetricReading> = {
       `${formatNumber(succeeded, 0)} succeeded, ${formatNumber(
         failed,
         0,
-      )} failed`,
+      )} failed of ${plural(
+        succeeded + failed,
+        'finished deployment',
+      )}; rollbacks and cancelled not counted`,
     goodDirection: 'up',
     changeKind: 'points',
   },
@@ -72,7 +111,13 @@ const readings: Record<MetricName, MetricReading> = {
     headline: m => m.leadTimeForChanges.medianSeconds,
     format: m => formatDuration(m.leadTimeForChanges.medianSeconds),
     detail: m =>
-      `median of ${plural(m.leadTimeForChanges.count, 'commit')} deployed`,
+      `median of ${plural(
+        m.leadTimeForChanges.count,
+        'commit',
+      )} shipped by ${plural(
+        m.deploymentFrequency.count,
+        'succeeded deployment',
+      )}`,
     tier: m => m.leadTimeForChanges.tier,
     goodDirection: 'down',
     changeKind: 'relative',
@@ -83,8 +128,8 @@ const readings: Record<MetricName, MetricReading> = {
     detail: ({ changeFailureRate: { failedDeployments, deployments } }) =>
       `${formatNumber(failedDeployments, 0)} of ${plural(
         deployments,
-        'deployment',
-      )} failed`,
+        'change',
+      )} caused a failure`,
     tier: m => m.changeFailureRate.tier,
     goodDirection: 'down',
     changeKind: 'points',
@@ -97,8 +142,8 @@ const readings: Record<MetricName, MetricReading> = {
         ? 'no critical or major incident resolved'
         : `median; mean ${formatDuration(meanSeconds)} over ${plural(
             count,
-            'incident',
-          )}`,
+            'critical or major incident',
+          )} resolved`,
     tier: m => m.meanTimeToRecovery.tier,
     goodDirection: 'down',
     changeKind: 'relative',
@@ -121,20 +166,23 @@ const readings: Record<MetricName, MetricReading> = {
         ? undefined
         : `median; p95 ${formatDuration(p95Seconds)} over ${plural(
             count,
-            'deployment',
-          )}`,
+            'finished deployment',
+          )} with a start time`,
     goodDirection: 'down',
     changeKind: 'relative',
   },
   rollbackFrequency: {
     headline: m => m.rollbackFrequency.perWeek,
     format: m => `${formatNumber(m.rollbackFrequency.perWeek, 2)} per week`,
-    detail: ({ rollbackFrequency: { count, perDeploy } }) =>
+    detail: ({
+      rollbackFrequency: { count, perDeploy },
+      deploymentFrequency,
+    }) =>
       perDeploy === null
         ? plural(count, 'rollback')
         : `${plural(count, 'rollback')}, ${formatPercent(
             perDeploy,
-          )} of deployments`,
+          )} of ${plural(deploymentFrequency.count, 'succeeded deployment')}`,
     goodDirection: 'down',
     changeKind: 'relative',
   },
@@ -148,25 +196,28 @@ const readings: Record<MetricName, MetricReading> = {
         : formatCurrency(cost.total, cost.currency),
     detail: ({ infrastructureCost: cost }) =>
       cost.total === null
-        ? undefined
+        ? COST_SCOPE
         : `${formatCurrency(
             cost.perDay,
             cost.currency,
           )} per day, ${formatCurrency(
             cost.perDeployment,
             cost.currency,
-          )} per deployment`,
+          )} per deployment; ${COST_SCOPE}`,
     goodDirection: 'down',
     changeKind: 'relative',
   },
   deploymentReworkRate: {
     headline: m => m.deploymentReworkRate.value,
     format: m => formatPercent(m.deploymentReworkRate.value),
-    detail: ({ deploymentReworkRate: { rework, deployments } }) =>
+    detail: ({
+      deploymentReworkRate: { rework, deployments },
+      rollbackFrequency,
+    }) =>
       `${formatNumber(rework, 0)} of ${plural(
         deployments,
         'deployment',
-      )} unplanned`,
+      )} incl. ${plural(rollbackFrequency.count, 'rollback')} unplanned`,
     goodDirection: 'down',
     changeKind: 'points',
   },
@@ -189,6 +240,7 @@ export function metricCardModels(
       missing: value === NO_VALUE,
       detail: reading.detail(metrics),
       tier: reading.tier?.(metrics) ?? null,
+      countedRows: countedRows(name, metrics),
       change: previous
         ? metricChange({
             current,

@@ -1,0 +1,5 @@
+export {
+  MetricEvidenceDialog,
+  EVIDENCE_PAGE_SIZE,
+} from './MetricEvidenceDialog';
+export type { EvidenceQuery } from './MetricEvidenceDialog';
