@@ -2,8 +2,7 @@ import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import path from 'node:path';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../database/__testUtils__/testDatabases';
-import { DatabaseDeploymentStore } from '../deployments/DatabaseDeploymentStore';
-import { storeHistory } from './__testUtils__/history';
+import { toDbTimestamp } from '../database/timestamps';
 import { DatabaseMetricsStore } from './DatabaseMetricsStore';
 import { MetricsService } from './MetricsService';
 
@@ -33,29 +32,39 @@ describe('20261208100000_metrics_rework.js', () => {
         knex,
         migrations: { skip: true },
       });
-      await storeHistory(
-        knex,
-        await DatabaseDeploymentStore.create({ database }),
-        {
-          deployments: [
-            {
-              entityRef: payments,
-              externalId: 'during-incident',
-              startedAt: '2026-11-20T10:30:00.000Z',
-              finishedAt: '2026-11-20T10:40:00.000Z',
-            },
-          ],
-          incidents: [
-            {
-              entityRef: payments,
-              externalId: 'outage',
-              severity: 'critical',
-              startedAt: '2026-11-20T10:00:00.000Z',
-              resolvedAt: '2026-11-20T11:00:00.000Z',
-            },
-          ],
-        },
-      );
+      // Raw rows in the schema of that time: today's stores write columns
+      // that later migrations added (e.g. incidents.reported_at).
+      const at = (iso: string) => toDbTimestamp(new Date(iso));
+      await knex('deployments').insert({
+        id: '00000000-0000-4000-8000-000000000001',
+        entity_ref: payments,
+        environment: 'production',
+        source: 'test',
+        external_id: 'during-incident',
+        version: '1.0.0',
+        kind: 'deploy',
+        status: 'succeeded',
+        started_at: at('2026-11-20T10:30:00.000Z'),
+        finished_at: at('2026-11-20T10:40:00.000Z'),
+        sort_at: at('2026-11-20T10:40:00.000Z'),
+        revision: 1,
+        received_at: at('2026-11-20T10:40:00.000Z'),
+        updated_at: at('2026-11-20T10:40:00.000Z'),
+      });
+      await knex('incidents').insert({
+        id: '00000000-0000-4000-8000-000000000002',
+        entity_ref: payments,
+        source: 'test',
+        external_id: 'outage',
+        severity: 'critical',
+        title: 'outage',
+        environment: null,
+        started_at: at('2026-11-20T10:00:00.000Z'),
+        resolved_at: at('2026-11-20T11:00:00.000Z'),
+        revision: 1,
+        received_at: at('2026-11-20T11:00:00.000Z'),
+        updated_at: at('2026-11-20T11:00:00.000Z'),
+      });
       // As if the rollups had been computed before the migration (without
       // rework), and a roll-up cache filled.
       await knex('metrics_dirty').del();
