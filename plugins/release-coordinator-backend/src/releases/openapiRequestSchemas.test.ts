@@ -8,6 +8,7 @@ import {
   evidenceSchema,
   updateReleaseSchema,
 } from './validation';
+import { parseYaml, YamlValue } from '../schema/__testUtils__/openapiDocument';
 
 /*
  * The release routes validate request bodies with zod (src/releases/
@@ -15,108 +16,6 @@ import {
  * schemas of openapi.yaml: the same fields, the same required ones, the same
  * enums and types, and unknown fields refused on both sides.
  */
-
-type YamlValue = string | YamlValue[] | { [key: string]: YamlValue };
-
-/**
- * Parses the block-YAML subset openapi.yaml is written in: mappings,
- * sequences, flow sequences (also over several lines), quoted scalars and
- * folded scalars. Anything else throws, so the test cannot pass by
- * misreading the document.
- */
-function parseYaml(text: string): YamlValue {
-  const lines = text
-    .split('\n')
-    .map(raw => ({ indent: raw.search(/\S/), text: raw.trim() }))
-    .filter(line => line.indent >= 0 && !line.text.startsWith('#'));
-  let index = 0;
-
-  function scalar(value: string): YamlValue {
-    if (value.startsWith('[')) {
-      let flow = value;
-      while (!flow.endsWith(']')) {
-        index += 1;
-        if (index >= lines.length) throw new Error(`unclosed ${value}`);
-        flow += ` ${lines[index].text}`;
-      }
-      return flow
-        .slice(1, -1)
-        .split(',')
-        .map(item => item.trim())
-        .filter(Boolean)
-        .map(item => item.replace(/^'(.*)'$/, '$1'));
-    }
-    return value.replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1');
-  }
-
-  function skipBlockScalar(indent: number) {
-    while (index + 1 < lines.length && lines[index + 1].indent > indent) {
-      index += 1;
-    }
-  }
-
-  function block(indent: number): YamlValue {
-    if (lines[index].text.startsWith('- ')) {
-      const items: YamlValue[] = [];
-      while (index < lines.length && lines[index].indent === indent) {
-        const line = lines[index];
-        if (!line.text.startsWith('- '))
-          throw new Error(`bad item ${line.text}`);
-        const rest = line.text.slice(2);
-        if (/^[\w$-]+:/.test(rest)) {
-          // A mapping item: re-read its first entry at the item's indent.
-          lines[index] = { indent: indent + 2, text: rest };
-          items.push(block(indent + 2));
-        } else {
-          items.push(scalar(rest));
-          index += 1;
-        }
-      }
-      return items;
-    }
-    const map: { [key: string]: YamlValue } = {};
-    while (index < lines.length && lines[index].indent === indent) {
-      const line = lines[index];
-      const match = line.text.match(/^('[^']+'|[\w$/{}.-]+):(?:\s+(.*))?$/);
-      if (!match) throw new Error(`unsupported YAML: ${line.text}`);
-      const key = match[1].replace(/^'(.*)'$/, '$1');
-      const value = match[2];
-      if (value === '>-' || value === '>' || value === '|') {
-        skipBlockScalar(line.indent);
-        map[key] = '';
-        index += 1;
-      } else if (value !== undefined) {
-        map[key] = scalar(value);
-        index += 1;
-      } else {
-        index += 1;
-        if (
-          index < lines.length &&
-          lines[index].indent > indent &&
-          lines[index].text.startsWith('[')
-        ) {
-          // A flow sequence on the lines below its key.
-          map[key] = scalar(lines[index].text);
-          index += 1;
-        } else if (index < lines.length && lines[index].indent > indent) {
-          map[key] = block(lines[index].indent);
-        } else {
-          map[key] = '';
-        }
-      }
-    }
-    if (index < lines.length && lines[index].indent > indent) {
-      throw new Error(`bad indentation at ${lines[index].text}`);
-    }
-    return map;
-  }
-
-  const document = block(0);
-  if (index !== lines.length) {
-    throw new Error(`unparsed YAML from ${lines[index].text}`);
-  }
-  return document;
-}
 
 type Node = { [key: string]: YamlValue };
 
