@@ -113,9 +113,28 @@ function headers(io: CliIo): Record<string, string> {
   };
 }
 
-/** A response, or why there is none. */
+/** The parts of `GET …/gate`'s answer the CLI reads (docs/gates.md). */
+interface GateAnswer {
+  allowed: boolean;
+  release?: { id: string; version: string; state: string } | null;
+  reasons?: Array<{ code: string; message: string }>;
+}
+
+/** The parts of `POST …/releases`' answer the CLI prints. */
+interface CreatedRelease {
+  release: {
+    id: string;
+    version: string;
+    entityRef: string;
+    environment: string;
+    state: string;
+  };
+  openItemIds?: string[];
+}
+
+/** A response (JSON, or text when it is not JSON), or why there is none. */
 type Answer =
-  | { kind: 'response'; status: number; body: any }
+  | { kind: 'response'; status: number; body: unknown }
   | { kind: 'unreachable'; message: string };
 
 async function call(
@@ -130,7 +149,7 @@ async function call(
       signal: AbortSignal.timeout(30_000),
     });
     const text = await response.text();
-    let body: any = text;
+    let body: unknown = text;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
@@ -146,9 +165,11 @@ async function call(
   }
 }
 
-function errorMessage(body: any): string {
-  return typeof body === 'object' && body?.error?.message
-    ? body.error.message
+function errorMessage(body: unknown): string {
+  const message = (body as { error?: { message?: unknown } } | undefined)?.error
+    ?.message;
+  return typeof body === 'object' && typeof message === 'string' && message
+    ? message
     : String(body ?? '').slice(0, 500);
 }
 
@@ -194,7 +215,7 @@ function failure(
   };
 }
 
-function printGate(io: CliIo, body: any, json: boolean): void {
+function printGate(io: CliIo, body: GateAnswer, json: boolean): void {
   if (json) {
     io.out(JSON.stringify(body));
     return;
@@ -248,10 +269,10 @@ async function gate(args: string[], io: CliIo): Promise<number> {
     const answer = await call(io, url);
     const failed = failure(answer, base);
     if (failed === undefined && answer.kind === 'response') {
-      const body = answer.body;
+      const body = answer.body as GateAnswer;
       // A rejected, rolled-back or superseded release stays so: waiting
       // cannot change the answer.
-      const final = (body.reasons ?? []).some((reason: { code: string }) =>
+      const final = (body.reasons ?? []).some(reason =>
         FINAL_REASONS.includes(reason.code),
       );
       if (body.allowed || !values.wait || final) {
@@ -346,7 +367,7 @@ async function releaseCreate(args: string[], io: CliIo): Promise<number> {
     io.err(failed.message);
     return failed.code;
   }
-  const details = (answer as { body: any }).body;
+  const details = (answer as { body: CreatedRelease }).body;
   if (values.json) {
     io.out(JSON.stringify(details));
   } else {
